@@ -1,0 +1,224 @@
+"""Read article files (.txt, .md, saved .html) and turn web pages into clean Documents.
+
+Cleaning is general, not tuned to one site: it removes lines that repeat across the
+documents of a folder (sidebars, footers), lines that look like page furniture
+(counters, ratings, navigation, login nags, image file paths), consecutive duplicate
+lines (captions printed twice), the header chrome above the title and everything after
+the end-of-article markers. The article body itself is kept line for line.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import trafilatura
+
+from .text import nfc
+from .types import Document
+
+SUFFIXES = (".txt", ".md", ".html", ".htm")
+
+_FURNITURE = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"lượt (xem|tải|truy cập|đọc)",
+        r"thống kê truy cập",
+        r"^(đang truy cập|hôm nay|hôm qua|tuần này|tháng hiện tại|tháng trước|năm hiện tại"
+        r"|tổng lượt truy cập|người trực tuyến|khách|thành viên|tổng)\b.*\d",
+        r"^(người trực tuyến|khách|thành viên|tổng)(\s+\1)?$",
+        r"tổng số điểm của bài viết",
+        r"\d+\s+đánh giá\s*$",
+        r"bình chọn",
+        r"đăng nhập|bạn đã không sử dụng site|thời gian chờ",
+        r"^(\d+\s+)?(go top|top|down|lên đầu trang|về đầu trang|quay lại|trở về|in bài( viết)?"
+        r"|chia sẻ|bản in|gửi bài|tin khác|các tin khác|văn bản mới|bài viết liên quan"
+        r"|tin liên quan|xem thêm|tin cùng chuyên mục)$",
+        r"^description:",
+        r"^[a-z]:\\",
+        r"\.(jpe?g|png|gif|bmp|webp)$",
+    )
+]
+# After the article: the first of these (below the body) starts the site's sidebar/footer.
+_END_OF_ARTICLE = re.compile(
+    r"^(\d+\s+)?(tổng số điểm của bài viết.*|văn bản mới|tin khác|các tin khác|go top"
+    r"|bài viết liên quan|tin liên quan|tin cùng chuyên mục|xem thêm)$",
+    re.IGNORECASE,
+)
+_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+_AUTHOR = re.compile(
+    r"^(?:tác giả|tin, ảnh|tin và ảnh|bài, ảnh|bài và ảnh|tin|bài|theo|nguồn)\s*:\s*(.{2,60})$",
+    re.IGNORECASE,
+)
+_BULLET = re.compile(r"^[\s•·▪●◦\-–*]+(?=\S)")
+_MAX_FURNITURE_LINE = 160
+_HEADER_LINES = 8
+
+
+class FileProblem(Exception):
+    """A file that cannot be ingested; the message names the file and what to do."""
+
+
+@dataclass(frozen=True)
+class RawPage:
+    """A file's text before cleaning, with metadata the format itself carried (HTML)."""
+
+    path: Path
+    lines: list[str]
+    title: str | None = None
+    date: str | None = None
+    author: str | None = None
+
+
+def read_page(path: Path) -> RawPage:
+    data = _read_bytes(path)
+    text = nfc(_decode(path, data)).replace("\r\n", "\n").replace("\r", "\n")
+    if path.suffix.lower() in (".html", ".htm"):
+        return _html_page(path, text)
+    lines = text.split("\n")
+    if path.suffix.lower() == ".md":
+        lines = [_markdown_line(line) for line in lines]
+    return RawPage(path, lines)
+
+
+def repeated_lines(pages: list[RawPage]) -> set[str]:
+    """Keys of lines found in two or more documents of the folder: site chrome."""
+    counts = Counter(key for page in pages for key in {_key(line) for line in page.lines})
+    return {key for key, n in counts.items() if n >= 2 and key}
+
+
+def clean_page(page: RawPage, doc_id: str, repeated: set[str] = frozenset()) -> Document:
+    lines = [_tidy(line) for line in page.lines]
+    lines = [line for line in lines if line]
+    title_at, date_at, date = _find_header(lines)
+    title = page.title or (lines[title_at] if title_at is not None else None)
+    body = lines[(max(title_at, date_at or -1) + 1) if title_at is not None else 0:]
+    body = _cut_tail(body)
+    kept: list[str] = []
+    for line in body:
+        if _is_furniture(line) or _key(line) in repeated or (kept and kept[-1] == line):
+            continue
+        kept.append(line)
+    if not title:
+        title = kept.pop(0) if kept else ""
+    if not kept:
+        raise FileProblem(f"{page.path}: no article text left after cleaning; check the file.")
+    return Document(
+        doc_id=doc_id,
+        title=title,
+        text="\n\n".join([title, *kept]),
+        source=str(page.path),
+        date=page.date or date,
+        author=page.author or _find_author(kept),
+    )
+
+
+def content_hash(doc: Document) -> str:
+    payload = "\x1f".join([doc.title, doc.date or "", doc.author or "", doc.text])
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise FileProblem(f"{path}: file not found; check the path.") from None
+    except PermissionError:
+        raise FileProblem(f"{path}: permission denied; make the file readable (chmod +r).") from None
+    except IsADirectoryError:
+        raise FileProblem(f"{path}: is a folder, not a file.") from None
+    if not data.strip():
+        raise FileProblem(f"{path}: file is empty; remove it or add the article text.")
+    return data
+
+
+def _decode(path: Path, data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if b"\x00" in data[:8192]:
+        raise FileProblem(f"{path}: binary file, not text; only .txt, .md and .html are ingested.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FileProblem(
+            f"{path}: not UTF-8 text; convert it first, e.g. iconv -f CP1258 -t UTF-8."
+        ) from None
+
+
+def _html_page(path: Path, html: str) -> RawPage:
+    extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
+    if extracted is None or not (extracted.text or "").strip():
+        raise FileProblem(f"{path}: no article text found in this HTML page.")
+    date = extracted.date if extracted.date and re.match(r"\d{4}-\d\d-\d\d$", extracted.date) else None
+    return RawPage(
+        path,
+        nfc(extracted.text).split("\n"),
+        title=nfc(extracted.title).strip() if extracted.title else None,
+        date=date,
+        author=nfc(extracted.author).strip() if extracted.author else None,
+    )
+
+
+def _markdown_line(line: str) -> str:
+    if re.match(r"^\s*!\[[^\]]*\]\([^)]*\)\s*$", line):
+        return ""
+    return re.sub(r"^\s{0,3}#{1,6}\s+", "", line)
+
+
+def _tidy(line: str) -> str:
+    line = line.replace("\u00a0", " ").replace("\u200b", "")
+    line = _BULLET.sub("", line)
+    return re.sub(r"[ \t]+", " ", line).strip()
+
+
+def _key(line: str) -> str:
+    """Compare lines ignoring case, spacing and the numbers that counters change."""
+    return re.sub(r"\d+([.,]\d+)*", "#", _tidy(line).lower())
+
+
+def _is_furniture(line: str) -> bool:
+    if len(line) > _MAX_FURNITURE_LINE:
+        return False
+    if re.fullmatch(r"[a-z0-9 ]{1,30}", line) and len(line.split()) <= 3:
+        return True  # lone lower-case ASCII tokens in a Vietnamese page: banner alts, file names
+    return any(p.search(line) for p in _FURNITURE)
+
+
+def _find_header(lines: list[str]) -> tuple[int | None, int | None, str | None]:
+    """Index of the title line, of the date line, and the ISO date, in the page head."""
+    for i, line in enumerate(lines[:_HEADER_LINES]):
+        match = _DATE.search(line)
+        if match and len(line) < 80:
+            title_at = next(
+                (j for j in range(i - 1, -1, -1) if _looks_like_title(lines[j])), None
+            )
+            day, month, year = (int(g) for g in match.groups())
+            return title_at, i, f"{year:04d}-{month:02d}-{day:02d}"
+    title_at = next((j for j, line in enumerate(lines) if _looks_like_title(line)), None)
+    return title_at, None, None
+
+
+def _looks_like_title(line: str) -> bool:
+    return len(line.split()) >= 3 and not _is_furniture(line)
+
+
+def _cut_tail(body: list[str]) -> list[str]:
+    first_paragraph = next((i for i, line in enumerate(body) if len(line) > 200), 0)
+    for i in range(first_paragraph + 1, len(body)):
+        if _END_OF_ARTICLE.match(body[i]):
+            return body[:i]
+    return body
+
+
+def _find_author(body: list[str]) -> str | None:
+    for line in reversed(body[-3:]):
+        match = _AUTHOR.match(line)
+        if match:
+            return match.group(1).strip()
+    last = body[-1]
+    names = last.split()
+    if 1 < len(names) <= 4 and all(w[:1].isupper() for w in names) and last[-1].isalpha():
+        return last
+    return None

@@ -1,0 +1,170 @@
+"""The index on disk: documents, chunks, sentences, vectors, FAISS and BM25, with a manifest.
+
+Each build is written to a fresh generation folder; the one-line file CURRENT names the
+live generation and is replaced atomically (os.replace) only after the whole generation
+is on disk. A build killed at any moment therefore leaves the previous index loadable.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import time
+import uuid
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from .lexical import LexicalIndex
+from .types import Chunk, Document, Sentence
+
+FORMAT_VERSION = 1
+CURRENT = "CURRENT"
+
+
+class IndexProblem(Exception):
+    """The index folder is missing, damaged or built differently; the message says what to do."""
+
+
+@dataclass
+class Index:
+    manifest: dict
+    documents: dict[str, Document]
+    chunks: list[Chunk]
+    sentences: list[Sentence]
+    chunk_vectors: np.ndarray
+    sentence_vectors: np.ndarray
+    dense: faiss.Index
+    lexical: LexicalIndex
+
+    @property
+    def embedder_name(self) -> str:
+        return self.manifest["embedder"]["name"]
+
+
+def build_dense(vectors: np.ndarray) -> faiss.Index:
+    index = faiss.IndexFlatIP(vectors.shape[1])
+    if len(vectors):
+        index.add(vectors)
+    return index
+
+
+def save(index: Index, folder: Path) -> Path:
+    """Write a new generation and switch CURRENT to it; return the generation folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    generation = folder / f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
+    generation.mkdir()
+    _write_jsonl(generation / "documents.jsonl", (asdict(d) for d in index.documents.values()))
+    _write_jsonl(generation / "chunks.jsonl", (asdict(c) for c in index.chunks))
+    _write_jsonl(generation / "sentences.jsonl", (asdict(s) for s in index.sentences))
+    np.save(generation / "chunk_vectors.npy", index.chunk_vectors)
+    np.save(generation / "sentence_vectors.npy", index.sentence_vectors)
+    faiss.write_index(index.dense, str(generation / "chunks.faiss"))
+    index.lexical.save(generation / "bm25")
+    (generation / "manifest.json").write_text(
+        json.dumps(index.manifest, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    _fsync_tree(generation)
+    previous = (folder / CURRENT).read_text(encoding="utf-8").strip() if exists(folder) else ""
+    _replace_text(folder / CURRENT, generation.name)
+    # The previous generation stays one round, for a server still reading it.
+    _remove_old_generations(folder, keep={generation.name, previous})
+    return generation
+
+
+def load(folder: Path, expected_embedder: str | None = None) -> Index:
+    generation = live_generation(folder)
+    manifest = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexProblem(
+            f"{folder}: index format {manifest.get('format_version')} is not {FORMAT_VERSION}; "
+            "rebuild it with `rag ingest --index {folder}`."
+        )
+    built_with = manifest["embedder"]["name"]
+    if expected_embedder and expected_embedder != built_with:
+        raise IndexProblem(
+            f"{folder}: index was built with embedder {built_with!r}, not {expected_embedder!r}; "
+            f"use --embedder {built_with} or rebuild into another --index folder."
+        )
+    return Index(
+        manifest=manifest,
+        documents={d["doc_id"]: Document(**d) for d in _read_jsonl(generation / "documents.jsonl")},
+        chunks=[Chunk(**c) for c in _read_jsonl(generation / "chunks.jsonl")],
+        sentences=[Sentence(**s) for s in _read_jsonl(generation / "sentences.jsonl")],
+        chunk_vectors=np.load(generation / "chunk_vectors.npy"),
+        sentence_vectors=np.load(generation / "sentence_vectors.npy"),
+        dense=faiss.read_index(str(generation / "chunks.faiss")),
+        lexical=LexicalIndex.load(generation / "bm25"),
+    )
+
+
+def live_generation(folder: Path) -> Path:
+    pointer = folder / CURRENT
+    if not pointer.is_file():
+        raise IndexProblem(f"{folder}: no index here; build one with `rag ingest --index {folder}`.")
+    generation = folder / pointer.read_text(encoding="utf-8").strip()
+    if not (generation / "manifest.json").is_file():
+        raise IndexProblem(f"{folder}: index is damaged; rebuild it with `rag ingest --index {folder}`.")
+    return generation
+
+
+def exists(folder: Path) -> bool:
+    return (folder / CURRENT).is_file()
+
+
+@contextlib.contextmanager
+def write_lock(folder: Path):
+    """One ingest at a time per index folder; a second one fails at once with a clear message."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IndexProblem(
+                f"{folder}: another ingest is writing this index; wait for it to finish."
+            ) from None
+        yield
+
+
+def _write_jsonl(path: Path, rows) -> None:
+    with open(path, "w", encoding="utf-8") as out:
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as rows:
+        return [json.loads(line) for line in rows if line.strip()]
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in folder.rglob("*"):
+        if path.is_file():
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())
+
+
+def _replace_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:6]}.tmp")
+    with open(tmp, "w", encoding="utf-8") as out:
+        out.write(text + "\n")
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(tmp, path)
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def _remove_old_generations(folder: Path, keep: set[str]) -> None:
+    for path in folder.glob("gen-*"):
+        if path.name not in keep:
+            shutil.rmtree(path, ignore_errors=True)
+    for path in folder.glob(f".{CURRENT}.*.tmp"):
+        path.unlink(missing_ok=True)

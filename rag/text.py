@@ -1,0 +1,72 @@
+"""Vietnamese text helpers shared by ingest and ask: NFC, tokens, sentences, input checks."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from underthesea import sent_tokenize
+
+MAX_QUESTION_CHARS = 1000
+
+_WORD = re.compile(r"\d+(?:[.,/-]\d+)*%?|[^\W_]+(?:[-/][^\W_]+)*", re.UNICODE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+class InvalidQuestion(ValueError):
+    """A question the system refuses before doing any work; the message says why."""
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased syllables and whole numbers/codes ("3.517", "1327-qđ/tu")."""
+    return [w.lower() for w in _WORD.findall(nfc(text))]
+
+
+def tokens(text: str) -> list[str]:
+    """BM25 terms: syllables plus adjacent-syllable bigrams (see README: tokenisation)."""
+    syllables = words(text)
+    return syllables + [f"{a}_{b}" for a, b in zip(syllables, syllables[1:])]
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) offsets of the sentences of text[start:end], split line by line."""
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    cursor = start
+    for line in text[start:end].split("\n"):
+        line_start = cursor
+        cursor += len(line) + 1
+        if not line.strip():
+            continue
+        pos = line_start
+        for sentence in sent_tokenize(line):
+            found = text.find(sentence, pos, line_start + len(line))
+            if found < 0:  # the tokenizer altered spacing: fall back to the whole rest of line
+                spans.append((pos, line_start + len(line.rstrip())))
+                break
+            spans.append((found, found + len(sentence)))
+            pos = found + len(sentence)
+    return spans
+
+
+def validate_question(question: object) -> str:
+    """Return the question as NFC text, or raise InvalidQuestion naming the problem."""
+    if not isinstance(question, str):
+        raise InvalidQuestion("Câu hỏi phải là văn bản (question must be a string).")
+    if _CONTROL.search(question) or any(0xD800 <= ord(c) <= 0xDFFF for c in question):
+        raise InvalidQuestion(
+            "Câu hỏi chứa ký tự điều khiển hoặc dữ liệu nhị phân; hãy gõ lại bằng văn bản thường."
+        )
+    question = nfc(question).strip()
+    if not question:
+        raise InvalidQuestion("Câu hỏi đang trống; hãy nhập một câu hỏi.")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise InvalidQuestion(
+            f"Câu hỏi dài {len(question)} ký tự, vượt giới hạn {MAX_QUESTION_CHARS}; hãy rút gọn."
+        )
+    if not words(question):
+        raise InvalidQuestion("Câu hỏi không có chữ hay số nào; hãy nhập một câu hỏi bằng chữ.")
+    return question

@@ -1,0 +1,78 @@
+"""The shared vocabulary: every module speaks in these frozen dataclasses."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Document:
+    """A cleaned article: `text` is what every offset in the index points into."""
+
+    doc_id: str
+    title: str
+    text: str
+    source: str
+    date: str | None = None  # ISO yyyy-mm-dd, so date ranges compare as strings
+    author: str | None = None
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage of a document; `document.text[start:end] == text`."""
+
+    doc_id: str
+    chunk_id: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence inside a chunk, with offsets into the document text."""
+
+    chunk_id: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved chunk with its fused score and per-retriever ranks."""
+
+    chunk: Chunk
+    score: float
+    dense_rank: int | None = None
+    lexical_rank: int | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    doc_id: str
+    title: str
+    date: str | None
+    author: str | None
+    source: str
+    chunk_id: str
+    text: str
+    start: int
+    end: int
+    answer_start: int | None  # offsets inside `text`, None when the passage only supports
+    answer_end: int | None
+    score: float
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    answer: str | None
+    sentence: str | None
+    abstained: bool
+    confidence: float
+    citations: tuple[Citation, ...] = ()
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        """The one JSON schema of the CLI, the Python API and the HTTP API."""
+        return asdict(self) | {"citations": [asdict(c) for c in self.citations]}

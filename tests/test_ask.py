@@ -1,0 +1,135 @@
+"""Asking: answer-type narrowing on corpus sentences, citations, abstention, bad input."""
+import threading
+import unicodedata
+
+import pytest
+
+from rag import InvalidQuestion
+from rag.spans import candidate_spans, question_type
+
+
+def sentence_with(rag, needle):
+    return next(s.text for s in rag.index.sentences if needle in s.text)
+
+
+def spans_text(kind, sentence):
+    return [sentence[a:b] for a, b in candidate_spans(kind, sentence)]
+
+
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        ("Phong Thổ có bao nhiêu đảng viên?", "number"),
+        ("Có mấy đơn vị chỉ đạo điểm?", "number"),
+        ("Quyết định 1327-QĐ/TU được ban hành ngày nào?", "date"),
+        ("Hội nghị sơ kết diễn ra khi nào?", "date"),
+        ("Ai chủ trì Hội thảo Bộ Văn kiện Đảng bộ tỉnh?", "person"),
+        ("Mô hình bản du lịch cộng đồng ở đâu?", "place"),
+        ("Khẩu hiệu hành động của ngành Tuyên giáo Lai Châu là gì?", "name"),
+        ("Vì sao công tác tuyên giáo còn hạn chế?", "sentence"),
+    ],
+)
+def test_question_types(question, kind):
+    assert question_type(question) == kind
+
+
+def test_numbers_keep_separators_ranges_and_units(rag):
+    sentence = sentence_with(rag, "31.041 hội nghị")
+    found = spans_text("number", sentence)
+    assert "31.041 hội nghị" in found
+    assert any(f.startswith("2.103.994 lượt người") for f in found)
+    assert any(f.startswith("95-96%") for f in found)
+    assert "trên 8,3 vạn người" in spans_text("number", sentence_with(rag, "8,3 vạn"))
+
+
+def test_dates_full_and_day_month(rag):
+    assert "28/8/2013" in spans_text("date", sentence_with(rag, "28/8/2013"))
+    assert "18/7" in spans_text("date", sentence_with(rag, "Ngày 18/7"))
+    assert "28/8/2013" not in " ".join(spans_text("number", sentence_with(rag, "28/8/2013")))
+
+
+def test_people_with_diacritics_and_their_posts(rag):
+    found = spans_text("person", sentence_with(rag, "Đặng Thanh Sơn"))
+    assert found[0] == "Lê Đức Dục - Ủy viên Ban Thường vụ Tỉnh ủy, Trưởng Ban Tuyên giáo Tỉnh ủy"
+    assert "Đặng Thanh Sơn - Phó Trưởng Ban Thường trực" in found
+
+
+def test_quoted_slogans_and_codes(rag):
+    found = spans_text("name", sentence_with(rag, "Với khẩu hiệu hành động"))
+    assert "“Tiên phong - Trọng tâm - Thuyết phục”" in found
+    assert any("Quyết định 1327-QĐ/TU" in f for f in spans_text("name", sentence_with(rag, "1327-QĐ/TU")))
+
+
+def test_places_after_place_words(rag):
+    found = spans_text("place", sentence_with(rag, "Đảng bộ xã Huổi Luông"))
+    assert {"Huổi Luông", "Sin Suối Hồ", "Mường So"} <= set(found)
+
+
+def test_answer_is_copied_from_the_cited_passage(rag):
+    answer = rag.ask("Trong 2,5 năm đã tổ chức bao nhiêu hội nghị?")
+    assert not answer.abstained
+    assert answer.answer == "31.041 hội nghị"
+    cited = answer.citations[0]
+    assert cited.text[cited.answer_start:cited.answer_end] == answer.answer
+    assert answer.sentence in cited.text
+    assert cited.doc_id == "000_ab156e6516d54533" and cited.date == "2023-10-30"
+
+
+def test_every_citation_offset_matches_the_document(rag):
+    for question in ("Phong Thổ có bao nhiêu đảng viên?", "Khẩu hiệu hành động của ngành Tuyên giáo là gì?"):
+        for citation in rag.ask(question).citations:
+            text = rag.index.documents[citation.doc_id].text
+            assert text[citation.start:citation.end] == citation.text
+
+
+def test_json_schema_is_the_documented_one(rag):
+    data = rag.ask("Khẩu hiệu hành động của ngành Tuyên giáo Lai Châu là gì?").to_dict()
+    assert list(data) == ["question", "answer", "sentence", "abstained", "confidence", "citations",
+                          "timings_ms"]
+    assert set(data["timings_ms"]) == {"retrieve", "answer", "total"}
+    assert set(data["citations"][0]) == {
+        "doc_id", "title", "date", "author", "source", "chunk_id", "text", "start", "end",
+        "answer_start", "answer_end", "score"}
+    assert 0.0 <= data["confidence"] <= 1.0
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Tổng lượt truy cập của trang web là bao nhiêu?", "Giá vàng hôm nay là bao nhiêu?"],
+)
+def test_abstains_on_what_the_articles_do_not_say(rag, question):
+    answer = rag.ask(question)
+    assert answer.abstained and answer.answer is None and answer.sentence is None
+
+
+def test_decomposed_unicode_answers_like_composed(rag):
+    question = "Trong 2,5 năm đã tổ chức bao nhiêu hội nghị?"
+    nfd = rag.ask(unicodedata.normalize("NFD", question))
+    nfc = rag.ask(question)
+    assert (nfd.question, nfd.answer, nfd.confidence) == (nfc.question, nfc.answer, nfc.confidence)
+
+
+@pytest.mark.parametrize(
+    "question, message",
+    [("", "trống"), ("   \n\t", "trống"), ("a" * 1001, "1000"), ("abc\x00def", "điều khiển"),
+     ("\ud800 nửa ký tự", "điều khiển"), ("?!…", "không có chữ"), (42, "văn bản")],
+)
+def test_bad_input_is_a_typed_error(rag, question, message):
+    with pytest.raises(InvalidQuestion, match=message):
+        rag.ask(question)
+
+
+def test_ask_from_several_threads(rag):
+    questions = ["Phong Thổ có bao nhiêu đảng viên?", "Trong 2,5 năm đã tổ chức bao nhiêu hội nghị?"] * 4
+    expected = {q: rag.ask(q).answer for q in set(questions)}
+    results = {}
+
+    def ask(i, q):
+        results[i] = rag.ask(q).answer
+
+    threads = [threading.Thread(target=ask, args=(i, q)) for i, q in enumerate(questions)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [results[i] for i in range(len(questions))] == [expected[q] for q in questions]

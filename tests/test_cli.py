@@ -1,0 +1,55 @@
+"""The `rag` command: one clear line per problem, exit codes, JSON output."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+from .conftest import CORPUS
+
+
+def rag(*args, cwd=None):
+    env = dict(os.environ, HF_HUB_OFFLINE="1")
+    return subprocess.run([sys.executable, "-m", "rag", *args], capture_output=True, text=True, env=env, cwd=cwd)
+
+
+def test_ingest_names_each_bad_file_and_ingests_the_rest(tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    shutil.copy(CORPUS / "003_8bd0d3019a000018.txt", folder)
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "image.txt").write_bytes(b"\x89PNG\x00\x00binary")
+    (folder / "legacy.txt").write_bytes(b"\xd0\xe3ng vi\xean")
+    result = rag("ingest", str(folder), str(tmp_path / "missing"), "--index", str(tmp_path / "index"), "-q")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    for name, reason in [("empty.txt", "empty"), ("image.txt", "binary"), ("legacy.txt", "not UTF-8"),
+                         ("missing", "not found")]:
+        line = next(x for x in result.stderr.splitlines() if name in x)
+        assert reason in line
+    assert "1 bài mới" in result.stdout
+    chunks = [json.loads(x) for x in rag("chunks", "--index", str(tmp_path / "index")).stdout.splitlines()]
+    assert {c["doc_id"] for c in chunks} == {"003_8bd0d3019a000018"}
+    assert set(chunks[0]) == {"doc_id", "chunk_id", "title", "start", "end", "text"}
+
+
+def test_ingest_fails_when_nothing_could_be_ingested(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    result = rag("ingest", str(tmp_path / "empty.txt"), "--index", str(tmp_path / "index"), "-q")
+    assert result.returncode == 1
+    assert "empty" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_ask_json_and_text(corpus_index):
+    result = rag("ask", "Trong 2,5 năm đã tổ chức bao nhiêu hội nghị?", "--index", str(corpus_index), "--json")
+    data = json.loads(result.stdout)
+    assert data["answer"] == "31.041 hội nghị" and data["citations"][0]["doc_id"] == "000_ab156e6516d54533"
+    text = rag("ask", "Trong 2,5 năm đã tổ chức bao nhiêu hội nghị?", "--index", str(corpus_index)).stdout
+    assert "Trả lời: 31.041 hội nghị" in text and "[1]" in text and "30/10/2023" in text
+
+
+def test_ask_errors_are_one_line_without_traceback(corpus_index, tmp_path):
+    empty = rag("ask", "   ", "--index", str(corpus_index))
+    assert empty.returncode == 1 and "trống" in empty.stderr and "Traceback" not in empty.stderr
+    missing = rag("ask", "Ai?", "--index", str(tmp_path / "nowhere"))
+    assert missing.returncode == 1 and "rag ingest" in missing.stderr and "Traceback" not in missing.stderr

@@ -1,0 +1,121 @@
+"""Cleaning of the shipped articles: chrome out, article in, metadata right."""
+import re
+import unicodedata
+
+import pytest
+
+from rag.chunking import chunk_document, make_splitter
+from rag.loading import FileProblem, clean_page, read_page, repeated_lines
+
+from .conftest import CORPUS
+
+FILES = sorted(CORPUS.glob("*.txt"))
+
+
+@pytest.fixture(scope="module")
+def documents():
+    pages = [read_page(p) for p in FILES]
+    repeated = repeated_lines(pages)
+    return {p.path.stem: clean_page(p, p.path.stem, repeated) for p in pages}
+
+
+CHROME = [
+    "Văn bản mới", "25/2024/TT-BTC", "477/CT-UBND", "lượt xem", "lượt tải", "Tổng lượt truy cập",
+    "Đang truy cập", "Hôm nay", "Tháng hiện tại", "Tổng số điểm của bài viết", "đánh giá\n",
+    "Bạn đã không sử dụng Site", "đăng nhập", "Go top", "hienphapvn", "Description:", "F:\\",
+    ".jpg", "Thống kê truy cập", "Người trực tuyến", "bình chọn", "Đại hội thi đua yêu nước",
+    "48vu vo", "Tin khác",
+]
+
+
+def test_no_site_chrome_survives_in_any_chunk(documents):
+    splitter = make_splitter(1000, 150)
+    for doc in documents.values():
+        for chunk in chunk_document(doc, splitter):
+            for chrome in CHROME:
+                assert chrome not in chunk.text + "\n", (doc.doc_id, chrome)
+            assert not re.search(r"^(top|down)$", chunk.text, re.MULTILINE)
+
+
+def _norm(text):
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text).replace("\u00a0", " ")).strip()
+
+
+def test_every_article_paragraph_survives_whole(documents):
+    for path in FILES:
+        raw = path.read_text(encoding="utf-8")
+        body = raw.split("Tổng số điểm của bài viết")[0].split("Tin khác")[0].split("Go top")[0]
+        cleaned = _norm(documents[path.stem].text)
+        paragraphs = [p for p in body.split("\n") if len(p.strip()) > 150]
+        assert paragraphs
+        for paragraph in paragraphs:
+            assert _norm(paragraph) in cleaned, paragraph[:80]
+
+
+def test_captions_printed_twice_appear_once(documents):
+    assert documents["001_c0d09ef692890f55"].text.count("Quang cảnh Hội nghị") == 1
+    caption = "Chất lượng tổ chức học tập nghị quyết của Đảng từ huyện đến cơ sở được nâng cao"
+    assert documents["002_30ff043197b154a6"].text.count(caption) == 1
+    assert documents["000_ab156e6516d54533"].text.count("Đồng Chí Vũ Mạnh Hà") == 1
+
+
+EXPECTED = {
+    "000_ab156e6516d54533": ("Công tác lý luận chính trị của Đảng bộ tỉnh sau 2,5 năm thực hiện Nghị quyết "
+                             "Đại hội Đảng bộ tỉnh lần thứ XIV", "2023-10-30", "Đỗ Nhung"),
+    "001_c0d09ef692890f55": ("Hội nghị sơ kết công tác tuyên giáo giữa nhiệm kỳ và 6 tháng đầu năm 2023",
+                             "2023-07-18", "Vũ Võ"),
+    "002_30ff043197b154a6": ("Phong Thổ đổi mới, nâng cao chất lượng, hiệu quả công tác tuyên truyền, tổ chức "
+                             "học tập, quán triệt nghị quyết của Đảng", "2023-06-12", "Đỗ Phương"),
+    "003_8bd0d3019a000018": ("Bắc Quang: Chú trọng giáo dục chính trị, tư tưởng cho tổ chức đảng và đảng viên",
+                             "2021-12-28", "CTV"),
+    "004_c81213e13d664aa3": ("Điểm nhấn công tác xây dựng Đảng ở Quảng Trị", None, "Chí Nhân"),
+}
+
+
+@pytest.mark.parametrize("doc_id", sorted(EXPECTED))
+def test_title_date_author(documents, doc_id):
+    doc = documents[doc_id]
+    assert (doc.title, doc.date, doc.author) == EXPECTED[doc_id]
+    assert doc.text.startswith(doc.title)
+    assert doc.source.endswith(doc_id + ".txt")
+
+
+def test_text_is_nfc_even_from_nfd_files(tmp_path):
+    source = FILES[2].read_text(encoding="utf-8")
+    nfd = tmp_path / "nfd.txt"
+    nfd.write_text(unicodedata.normalize("NFD", source), encoding="utf-8")
+    doc = clean_page(read_page(nfd), "nfd")
+    assert unicodedata.is_normalized("NFC", doc.text)
+    assert "3.517 đảng viên" in doc.text
+
+
+def test_saved_html_page_goes_through_trafilatura(tmp_path):
+    article = FILES[2].read_text(encoding="utf-8").split("Tác giả")[0].split("\n")
+    paragraphs = "".join(f"<p>{line}</p>" for line in article[3:] if line.strip())
+    html = (
+        "<html><head><title>Phong Thổ đổi mới công tác tuyên truyền</title>"
+        '<meta name="author" content="Đỗ Phương"><meta property="article:published_time" content="2023-06-12">'
+        "</head><body><nav><a href='/'>Trang chủ</a> <a href='/tin'>Tin tức</a></nav>"
+        f"<article><h1>Phong Thổ đổi mới công tác tuyên truyền</h1>{paragraphs}</article>"
+        "<footer>Tổng lượt truy cập: 28.386.511 — Bản quyền thuộc Ban Tuyên giáo</footer></body></html>"
+    )
+    page = tmp_path / "phong-tho.html"
+    page.write_text(html, encoding="utf-8")
+    doc = clean_page(read_page(page), "phong-tho")
+    assert doc.title == "Phong Thổ đổi mới công tác tuyên truyền"
+    assert doc.date == "2023-06-12"
+    assert doc.author == "Đỗ Phương"
+    assert "tổng số 3.517 đảng viên" in doc.text
+    assert "Tổng lượt truy cập" not in doc.text and "Trang chủ" not in doc.text
+
+
+@pytest.mark.parametrize(
+    "content, reason",
+    [(b"", "empty"), (b"\x00\x01\x02binary\x00", "binary"), (b"\xd0\xe3ng vi\xean", "not UTF-8")],
+)
+def test_unreadable_files_are_named_with_the_fix(tmp_path, content, reason):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    with pytest.raises(FileProblem, match=reason) as problem:
+        read_page(path)
+    assert str(path) in str(problem.value)
