@@ -14,12 +14,14 @@ from pathlib import Path
 
 import numpy as np
 
-from .spans import candidate_spans, question_type, trim_span
+from .spans import aligned_span, asks_for_a_phrase as _asks_for_a_phrase, candidate_spans, question_type, trim_span
 from .store import Index
-from .text import tokens, words
+from .text import tokens, word_spans, words
 from .types import Hit, Sentence
 
 CALIBRATION = Path(__file__).with_name("calibration.json")
+SENTENCE_WEIGHTS = {"overlap": 1.0, "context": 0.3, "dense": 1.0, "typed": 0.5}
+FUSION_WEIGHT = 0.3  # how much the retriever's order counts when re-ranking by sentence evidence
 QUESTION_WORDS = set(
     "bao nhiêu mấy ai gì nào đâu khi lúc giờ là có của được những các và trong đã bởi với cho về này "
     "đó thì mà không hỏi nêu hãy biết sao như thế vậy ra chưa hay hoặc người cái việc điều".split()
@@ -28,9 +30,9 @@ QUESTION_WORDS = set(
 
 @dataclass(frozen=True)
 class Reading:
-    """The reader's verdict on one question."""
+    """The reader's verdict on one question; `hits` are re-ranked by their best sentence."""
 
-    hit: Hit | None
+    hits: tuple[Hit, ...]
     sentence: Sentence | None
     span: tuple[int, int] | None  # document offsets of the short answer
     confidence: float
@@ -46,35 +48,58 @@ class ExtractiveReader:
             self._sentences_of[sentence.chunk_id].append(i)
         self._terms = [frozenset(tokens(s.text)) for s in index.sentences]
         self._idf = _idf(self._terms)
+        self._idf_unseen = math.log(1 + len(self._terms))
         self._titles = {d.doc_id: frozenset(tokens(d.title)) for d in index.documents.values()}
 
     def run(self, question: str, query_vector: np.ndarray, hits: list[Hit]) -> Reading:
-        q_terms = {t for t in tokens(question) if not _is_question_word(t)}
         kind = question_type(question)
+        if kind == "author" and hits:
+            byline = self._byline(hits)
+            if byline:
+                return byline
+        q_terms = {t for t in tokens(question) if not _is_question_word(t)}
+        fusion = _z(np.array([h.score for h in hits], dtype=np.float32))
+        best_of_hit = [-math.inf] * len(hits)
         best = None
-        for rank, hit in enumerate(hits, start=1):
-            title_terms = self._titles[hit.chunk.doc_id]
+        for j, hit in enumerate(hits):
             for i in self._sentences_of[hit.chunk.chunk_id]:
-                typed = kind == "sentence" or bool(candidate_spans(kind, self.index.sentences[i].text))
-                overlap = self._coverage(q_terms, self._terms[i])
-                context = self._coverage(q_terms, self._terms[i] | title_terms)
-                dense = float(self.index.sentence_vectors[i] @ query_vector)
-                score = overlap + dense + 0.3 * context + 0.1 / rank + 0.3 * typed
+                features = self._features(kind, question, i, q_terms, query_vector, hit)
+                score = sum(SENTENCE_WEIGHTS[n] * v for n, v in features.items()) + FUSION_WEIGHT * fusion[j]
+                best_of_hit[j] = max(best_of_hit[j], score)
                 if best is None or score > best[0]:
-                    best = (score, hit, i, overlap, context, dense, rank)
+                    best = (score, i, features)
+        order = sorted(range(len(hits)), key=lambda j: -best_of_hit[j])
+        reranked = tuple(hits[j] for j in order)
         if best is None:
-            return Reading(None, None, None, 0.0, {})
-        _, hit, i, overlap, context, dense, rank = best
+            return Reading(reranked, None, None, 0.0, {})
+        _, i, features = best
         sentence = self.index.sentences[i]
-        span = self._narrow(kind, sentence, q_terms)
-        features = {
-            "overlap": overlap,
-            "context": context,
-            "dense": dense,
-            "typed": float(kind == "sentence" or span is not None),
-            "rank": 1.0 / rank,
+        span = self._narrow(kind, question, sentence, q_terms)
+        return Reading(reranked, sentence, span, self._confidence(features), features)
+
+    def _features(self, kind: str, question: str, i: int, q_terms: set[str], query_vector: np.ndarray, hit: Hit) -> dict:
+        text = self.index.sentences[i].text
+        typed = 1.0 if kind == "sentence" else max(
+            (_span_score(text, s, [], q_terms) for s in candidate_spans(kind, text, question)), default=0.0)
+        return {
+            "overlap": self._coverage(q_terms, self._terms[i]),
+            "context": self._coverage(q_terms, self._terms[i] | self._titles[hit.chunk.doc_id]),
+            "dense": float(self.index.sentence_vectors[i] @ query_vector),
+            "typed": max(0.0, typed),
         }
-        return Reading(hit, sentence, span, self._confidence(features), features)
+
+    def _byline(self, hits: list[Hit]) -> Reading | None:
+        """Who wrote it: the author line of the best article, copied from its text."""
+        doc = self.index.documents[hits[0].chunk.doc_id]
+        at = doc.text.rfind(doc.author) if doc.author else -1
+        for sentence in self.index.sentences:
+            if sentence.chunk_id.startswith(doc.doc_id + "#") and sentence.start <= at < sentence.end:
+                chunk = next(c for c in self.index.chunks if c.chunk_id == sentence.chunk_id)
+                features = {"overlap": 1.0, "context": 1.0, "dense": 1.0, "typed": 1.0}
+                others = tuple(h for h in hits if h.chunk.chunk_id != chunk.chunk_id)
+                return Reading((Hit(chunk, hits[0].score), *others), sentence, (at, at + len(doc.author)),
+                               self._confidence(features), features)
+        return None
 
     def _coverage(self, q_terms: set[str], terms: frozenset[str]) -> float:
         total = sum(self._idf.get(t, self._idf_unseen) for t in q_terms)
@@ -82,18 +107,17 @@ class ExtractiveReader:
             return 0.0
         return sum(self._idf.get(t, self._idf_unseen) for t in q_terms & terms) / total
 
-    @property
-    def _idf_unseen(self) -> float:
-        return math.log(1 + len(self._terms))
-
-    def _narrow(self, kind: str, sentence: Sentence, q_terms: set[str]) -> tuple[int, int] | None:
-        spans = candidate_spans(kind, sentence.text)
-        if not spans:
+    def _narrow(self, kind: str, question: str, sentence: Sentence, q_terms: set[str]) -> tuple[int, int] | None:
+        """Document offsets of the short answer inside the sentence; None: the sentence is the answer."""
+        slot = aligned_span(question, sentence.text)
+        spans = candidate_spans(kind, sentence.text, question)
+        if spans:
+            anchors = [start for start, _, word in word_spans(sentence.text) if word in q_terms]
+            best = max(spans, key=lambda s: _span_score(sentence.text, s, anchors, q_terms) + _overlap(s, slot))
+        elif slot and (kind != "sentence" or _asks_for_a_phrase(question)):
+            best = slot
+        else:
             return None
-        anchors = [
-            m_start for m_start, word in _word_positions(sentence.text) if word in q_terms
-        ]
-        best = max(spans, key=lambda s: _span_score(sentence.text, s, anchors, q_terms))
         start, end = trim_span(sentence.text, *best)
         return sentence.start + start, sentence.start + end
 
@@ -113,14 +137,17 @@ def _idf(term_sets: list[frozenset[str]]) -> dict[str, float]:
     return {t: math.log(1 + n / c) for t, c in df.items()}
 
 
-def _word_positions(text: str) -> list[tuple[int, str]]:
-    positions, cursor = [], 0
-    for word in words(text):
-        found = text.lower().find(word, cursor)
-        if found >= 0:
-            positions.append((found, word))
-            cursor = found + len(word)
-    return positions
+def _z(scores: np.ndarray) -> np.ndarray:
+    spread = scores.std() if len(scores) else 0.0
+    return (scores - scores.mean()) / spread if spread > 0 else np.zeros_like(scores)
+
+
+def _overlap(span: tuple[int, int], slot: tuple[int, int] | None) -> float:
+    """Share of the span inside the aligned answer slot (0 when there is no slot)."""
+    if slot is None:
+        return 0.0
+    inside = min(span[1], slot[1]) - max(span[0], slot[0])
+    return 2.0 * max(0, inside) / max(1, span[1] - span[0])
 
 
 def _span_score(text: str, span: tuple[int, int], anchors: list[int], q_terms: set[str]) -> float:

@@ -92,6 +92,47 @@ def ask_command(
     typer.echo(render_answer(answer))
 
 
+@app.command("eval")
+def eval_command(
+    dataset: Path = typer.Argument(..., help="Known-facts .jsonl, or SQuAD v1.1/v2.0 .json."),
+    index: Optional[Path] = typer.Option(None, "--index", help="Index to score (.jsonl) or to build (SQuAD)."),
+    split: str = typer.Option("all", help="SQuAD articles: dev = [0:24], test = [24:48], all."),
+    k: int = typer.Option(settings.k, "--k", min=1, max=50, help="Passages per question."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    report: Optional[Path] = typer.Option(None, help="Write a report (.html or .md)."),
+    compare: bool = typer.Option(False, help="Also score dense-only and BM25-only retrieval."),
+) -> None:
+    """Score answers, retrieval, citations and abstention on a dataset."""
+    from . import evaluation
+    from .report import markdown_table, write_report
+
+    if split not in evaluation.SPLITS:
+        fail(f"unknown split {split!r}; use dev, test or all.")
+    if not dataset.is_file():
+        fail(f"{dataset}: dataset not found; give a .jsonl known-facts file or a SQuAD .json file.")
+    modes = ["hybrid", "dense", "lexical"] if compare else ["hybrid"]
+    try:
+        data = evaluation.load_dataset(dataset, split)
+        results, rows = evaluation.run(data, index or (None if data.documents else settings.index),
+                                       modes, k, settings.embedder, progress=not as_json)
+    except (*USER_ERRORS, KeyError, ValueError) as problem:
+        fail(f"{dataset}: {problem}")
+    if report:
+        write_report(report, data.name, results, rows)
+    if as_json:
+        output = {**{key: value for key, value in results["hybrid"].items() if key != "by_type"},
+                  "per_question": rows}
+        if compare:
+            output["compare"] = {mode: {key: r[key] for key in ("retrieval", "answer", "abstention", "latency_ms")}
+                                 for mode, r in results.items()}
+        typer.echo(json.dumps(output, ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"{data.name}: {results['hybrid']['n']} câu hỏi\n")
+    typer.echo(markdown_table(results))
+    if report:
+        typer.echo(f"\nBáo cáo: {report}")
+
+
 def render_answer(answer) -> str:
     from .pipeline import NOT_FOUND
 

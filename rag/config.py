@@ -1,9 +1,12 @@
 """Settings, from the environment (RAG_INDEX, RAG_EMBEDDER, …) or a .env file; CLI flags win."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Annotated, Optional
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SHIPPED_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -17,3 +20,23 @@ class Settings(BaseSettings):
     k: int = 5
     chunk_size: int = 1000
     chunk_overlap: int = 150
+
+    # `rag serve` (see docs/web.md): bind, access control, embedding, feedback.
+    host: str = "127.0.0.1"
+    port: int = 8000
+    root_path: str = ""
+    token: Optional[str] = None  # shared token: header, ?token= link or cookie
+    basic_auth: Optional[str] = None  # "user:password"
+    allow_anonymous: bool = False  # permit a network bind with no token or basic auth
+    frame_ancestors: Annotated[list[str], NoDecode] = []  # origins allowed to iframe the chat
+    cors_origins: Annotated[list[str], NoDecode] = []  # origins allowed to call the API
+    feedback: Path = Path("feedback/feedback.jsonl")
+    concurrency: int = 4  # questions answered in parallel
+
+    @field_validator("frame_ancestors", "cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        """Environment values are written "https://a.example https://b.example" or with commas."""
+        if isinstance(value, str):
+            return [v for v in re.split(r"[\s,]+", value) if v]
+        return value

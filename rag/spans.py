@@ -7,11 +7,17 @@ from __future__ import annotations
 
 import re
 
-_UP = "A-ZÀ-ỸĐ"
+from .text import word_spans
+
+# Upper-case Latin letters with Vietnamese diacritics ("À-Ỹ" as a range would take lower case too).
+_UP = re.escape("".join(c for c in map(chr, range(0x41, 0x1EFA)) if c.isupper()))
 _CAP = rf"[{_UP}][^\s,.;:()“”\"]*"
 _NUMBER = r"\d+(?:[.,]\d+)*(?:\s?[-–]\s?\d+(?:[.,]\d+)*)?(?:\s?%)?"
 
 QUESTION_TYPES = {
+    "author": re.compile(
+        r"tác giả|ai viết|người viết|ai đưa tin|(bài|bài viết|bài báo|tin)\b.*\b(của ai|do ai)", re.IGNORECASE
+    ),
     "date": re.compile(
         r"\b(khi nào|lúc nào|bao giờ|ngày nào|ngày bao nhiêu|ngày mấy|năm nào|năm bao nhiêu|tháng nào"
         r"|thời gian nào|thời điểm nào|vào ngày|vào năm|từ năm nào|từ khi nào)\b",
@@ -28,6 +34,7 @@ QUESTION_TYPES = {
         r"|kế hoạch|kết luận|chỉ thị|chuyên đề|hội thảo|kỷ niệm chương|văn bản)\b.*\b(gì|nào)\b",
         re.IGNORECASE,
     ),
+    "entity": re.compile(r"\b[^\W\d_]+ nào\b", re.IGNORECASE),
 }
 _DATE_SPANS = re.compile(
     r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d{1,2}/\d{1,2}\b(?!/)|\bngày \d{1,2} tháng \d{1,2}(?: năm \d{4})?"
@@ -35,7 +42,10 @@ _DATE_SPANS = re.compile(
     re.IGNORECASE,
 )
 _NUMBER_SPANS = re.compile(rf"(?:(?:hơn|trên|gần|khoảng|tổng số|tổng cộng) )?{_NUMBER}", re.IGNORECASE)
-_UNIT = re.compile(r"(?:/\d+(?:[.,]\d+)*)?(?: (?!và\b|với\b|trong\b|của\b|đến\b)[^\s,.;:()]+){0,3}")
+_MULTIPLIERS = {"nghìn", "ngàn", "triệu", "tỷ", "tỉ", "vạn", "trăm", "chục"}
+_NUMBER_WORDS = re.compile(r"\b(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\b", re.IGNORECASE)
+_ASKED_UNIT = re.compile(r"\b(?:bao nhiêu|mấy)((?: [^\W\d_]+){1,3})", re.IGNORECASE)
+_ENTITY = re.compile(rf"{_CAP}(?: (?:{_CAP}|\d+))*")
 _SURNAMES = (
     "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đào Đinh Lâm Trịnh"
     " Mai Trương Lương Tạ Hà Cao Tô Quách Chu Thái Tăng Kiều Lò Tòng Sùng Giàng Vàng Lù Đoàn"
@@ -56,30 +66,61 @@ _CODE = re.compile(
 
 
 def question_type(question: str) -> str:
-    """One of date, number, person, place, name, or sentence (no narrower span is asked for)."""
+    """author, date, number, person, place, name, or sentence (no narrower span is asked for)."""
     for name, pattern in QUESTION_TYPES.items():
         if pattern.search(question):
             return name
     return "sentence"
 
 
-def candidate_spans(kind: str, sentence: str) -> list[tuple[int, int]]:
+def candidate_spans(kind: str, sentence: str, question: str = "") -> list[tuple[int, int]]:
+    """Spans of the asked type in the sentence; person, place and name fall back to proper nouns."""
+    if kind == "number":
+        return _numbers(sentence, asked_unit(question))
     finder = _FINDERS.get(kind)
-    return finder(sentence) if finder else []
+    spans = finder(sentence) if finder else []
+    if not spans and kind in ("person", "place", "name", "entity"):
+        spans = _entities(sentence)
+    return spans
+
+
+def asked_unit(question: str) -> frozenset[str]:
+    """The words after "bao nhiêu"/"mấy": what is being counted ("đảng viên", "giây")."""
+    match = _ASKED_UNIT.search(question)
+    return frozenset(match.group(1).lower().split()) if match else frozenset()
 
 
 def _dates(sentence: str) -> list[tuple[int, int]]:
     return [m.span() for m in _DATE_SPANS.finditer(sentence)]
 
 
-def _numbers(sentence: str) -> list[tuple[int, int]]:
+def _numbers(sentence: str, unit: frozenset[str]) -> list[tuple[int, int]]:
     spans = []
     for match in _NUMBER_SPANS.finditer(sentence):
-        if re.fullmatch(r"\d{1,2}/\d{1,2}(/\d{4})?", _whole_token(sentence, match.start(), match.end())):
-            continue  # a date, not a count
-        unit = _UNIT.match(sentence, match.end())
-        spans.append((match.start(), unit.end() if unit else match.end()))
+        token = _whole_token(sentence, match.start(), match.end())
+        if re.fullmatch(r"\d{1,2}/\d{1,2}(/\d{4})?", token) or re.match(r"\d+[-/][^\W\d_]", token):
+            continue  # a date or a document code (1327-QĐ/TU), not a count
+        spans.append((match.start(), _unit_end(sentence, match.end(), unit)))
+    for match in _NUMBER_WORDS.finditer(sentence):
+        end = _unit_end(sentence, match.end(), unit)
+        if end > match.end():  # "hai đội": a number word only counts with the asked unit
+            spans.append((match.start(), end))
     return spans
+
+
+def _unit_end(sentence: str, end: int, unit: frozenset[str]) -> int:
+    """Extend a number over the following words that name the asked unit or a multiplier."""
+    while True:
+        match = re.match(r"\s+([^\s,.;:()]+)", sentence[end:])
+        parts = re.findall(r"[^\W\d_]+", match.group(1).lower()) if match else []
+        if not parts or not (parts[0] in unit or parts[0] in _MULTIPLIERS):
+            return end
+        end += match.end()
+
+
+def _entities(sentence: str) -> list[tuple[int, int]]:
+    """Proper-noun phrases; a lone capitalised first word of the sentence is not one."""
+    return [m.span() for m in _ENTITY.finditer(sentence) if m.start() > 0 or " " in m.group()]
 
 
 def _people(sentence: str) -> list[tuple[int, int]]:
@@ -115,3 +156,68 @@ def trim_span(sentence: str, start: int, end: int) -> tuple[int, int]:
 
 
 _FINDERS = {"date": _dates, "number": _numbers, "person": _people, "place": _places, "name": _names}
+
+
+_WH = re.compile(
+    r"\b(khi nào|lúc nào|bao giờ|bao lâu|bao nhiêu|mấy|cái gì|điều gì|việc gì|gì|ai|đâu|nào)\b", re.IGNORECASE
+)
+_REASON = re.compile(r"\b(vì sao|tại sao|vì lý do gì|như thế nào|thế nào|ra sao|làm sao|bằng cách nào)\b",
+                     re.IGNORECASE)
+_BOUNDARY = re.compile(r"[,;:.!?()“”\"]")
+MAX_SLOT_WORDS = 12
+
+
+def aligned_span(question: str, sentence: str) -> tuple[int, int] | None:
+    """Vietnamese keeps the question word in place ("X có bao nhiêu Y" / "X có 3.517 Y"):
+    match the question's words on each side of it in the sentence; the gap is the answer.
+    With one side matched, the answer runs to the clause boundary on the other side."""
+    wh = _WH.search(question)
+    if wh is None or _REASON.search(question):
+        return None
+    q_words = word_spans(question)
+    left = [w for s, _, w in q_words if s < wh.start()][-3:]
+    right = [w for s, _, w in q_words if s >= wh.end()][:3]
+    s_words = word_spans(sentence)
+    low = [w for _, _, w in s_words]
+    cut = [i == 0 or bool(_BOUNDARY.search(sentence[s_words[i - 1][1]:s_words[i][0]]))
+           for i in range(len(low))] + [True]
+    lefts = [(p, _anchor(_suffix_match(left, low[:p]), left)) for p in range(1, len(low))]
+    rights = [(r, _anchor(_prefix_match(right, low[r:]), right)) for r in range(1, len(low))]
+    options = []
+    for p, ls in (x for x in lefts if x[1]):
+        end = next(i for i in range(p + 1, len(low) + 1) if cut[i] or i - p >= MAX_SLOT_WORDS)
+        options.append((ls, p - end, p, end))
+        options += [(ls + rs + 0.5, p - r, p, r) for r, rs in rights
+                    if rs and p < r <= end]
+    for r, rs in (x for x in rights if x[1]):
+        start = next(i for i in range(r - 1, -1, -1) if cut[i] or r - i >= MAX_SLOT_WORDS)
+        if start < r:
+            options.append((rs, start - r, start, r))
+    if not options:
+        return None
+    _, _, p, r = max(options)
+    return s_words[p][0], s_words[r - 1][1]
+
+
+def _anchor(matched: int, context: list[str]) -> int:
+    """A one-word match of a longer context is too weak to anchor on ("đảng" of "đảng viên")."""
+    return matched if matched >= 2 or matched == len(context) else 0
+
+
+def asks_for_a_phrase(question: str) -> bool:
+    """A what/which/who question, not a why/how one that the whole sentence answers."""
+    return bool(_WH.search(question)) and not _REASON.search(question)
+
+
+def _suffix_match(pattern: list[str], words: list[str]) -> int:
+    n = 0
+    while n < min(len(pattern), len(words)) and pattern[-1 - n] == words[-1 - n]:
+        n += 1
+    return n
+
+
+def _prefix_match(pattern: list[str], words: list[str]) -> int:
+    n = 0
+    while n < min(len(pattern), len(words)) and pattern[n] == words[n]:
+        n += 1
+    return n

@@ -25,6 +25,11 @@ def words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(nfc(text))]
 
 
+def word_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, lower-cased word) for each word of an NFC text."""
+    return [(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(text)]
+
+
 def tokens(text: str) -> list[str]:
     """BM25 terms: syllables plus adjacent-syllable bigrams (see README: tokenisation)."""
     syllables = words(text)

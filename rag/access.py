@@ -1,0 +1,109 @@
+"""ASGI middleware for `rag serve`: optional access control, and headers that keep the page offline.
+
+Access control accepts, when enabled, any of: `Authorization: Bearer <token>`, the
+`X-RAG-Token` header, a `?token=` link (which sets a cookie and redirects to the same
+page without it, so the token leaves the address bar), the cookie, or HTTP basic auth.
+Only the health check is open.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from http.cookies import SimpleCookie
+from urllib.parse import parse_qsl, urlencode
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.responses import JSONResponse, RedirectResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+OPEN_PATHS = {"/api/health"}
+COOKIE = "rag_token"
+
+
+def route_path(scope: Scope) -> str:
+    """The path below the root path (a proxy's prefix), as the routes see it."""
+    path, root = scope.get("path", ""), scope.get("root_path", "")
+    if root and (path == root or path.startswith(root + "/")):
+        return path[len(root):] or "/"
+    return path
+
+
+class AccessControl:
+    def __init__(self, app: ASGIApp, token: str | None = None, basic_auth: str | None = None) -> None:
+        self.app = app
+        self.token = token or None
+        self.basic = f"Basic {base64.b64encode(basic_auth.encode()).decode()}" if basic_auth else None
+        self.cookie = hashlib.sha256(f"rag-cookie:{token}".encode()).hexdigest() if token else None
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.token or self.basic)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket") or not self.enabled:
+            return await self.app(scope, receive, send)
+        if route_path(scope) in OPEN_PATHS or self.authorised(scope):
+            return await self.app(scope, receive, send)
+        if scope["type"] == "websocket":
+            return await send({"type": "websocket.close", "code": 1008})
+        query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+        if self.token and hmac.compare_digest(query.get("token", ""), self.token):
+            return await self.set_cookie(scope, query)(scope, receive, send)
+        await self.refuse()(scope, receive, send)
+
+    def authorised(self, scope: Scope) -> bool:
+        headers = Headers(scope=scope)
+        given = headers.get("authorization", "")
+        if self.basic and hmac.compare_digest(given.encode(), self.basic.encode()):
+            return True
+        if not self.token:
+            return False
+        bearer = given[7:] if given.lower().startswith("bearer ") else headers.get("x-rag-token", "")
+        cookie = SimpleCookie(headers.get("cookie", "")).get(COOKIE)
+        return (hmac.compare_digest(bearer.encode(), self.token.encode())
+                or bool(cookie) and hmac.compare_digest(cookie.value, self.cookie))
+
+    def set_cookie(self, scope: Scope, query: dict) -> RedirectResponse:
+        rest = urlencode({k: v for k, v in query.items() if k != "token"})
+        response = RedirectResponse(scope.get("root_path", "") + route_path(scope)
+                                    + (f"?{rest}" if rest else ""), status_code=303)
+        https = scope.get("scheme") == "https"
+        # Cross-site iframes only get the cookie back as SameSite=None, which browsers allow on https.
+        response.set_cookie(COOKIE, self.cookie, httponly=True, path=scope.get("root_path") or "/",
+                            samesite="none" if https else "lax", secure=https)
+        return response
+
+    def refuse(self) -> JSONResponse:
+        challenge = 'Basic realm="rag-vi", charset="UTF-8"' if self.basic else 'Bearer realm="rag-vi"'
+        detail = ("Cần đăng nhập: gửi token (Authorization: Bearer …, X-RAG-Token hoặc ?token=…)"
+                  " hoặc tài khoản HTTP Basic do quản trị viên cấp.")
+        return JSONResponse({"detail": detail}, status_code=401, headers={"WWW-Authenticate": challenge})
+
+
+class SecurityHeaders:
+    """A Content-Security-Policy that allows nothing outside this server, and who may frame it."""
+
+    def __init__(self, app: ASGIApp, frame_ancestors: list[str] | tuple[str, ...] = ()) -> None:
+        self.app = app
+        ancestors = " ".join(["'self'", *frame_ancestors])
+        self.policy = (
+            "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data: blob:; font-src 'self' data:; media-src 'self' data: blob:; "
+            "connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; "
+            f"form-action 'self'; frame-ancestors {ancestors}"
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["Content-Security-Policy"] = self.policy
+                headers["X-Content-Type-Options"] = "nosniff"
+                headers["Referrer-Policy"] = "same-origin"
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

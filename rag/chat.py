@@ -1,0 +1,137 @@
+"""The Gradio chat (Vietnamese interface): a full page, or a chat-only view for iframes."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import gradio as gr
+
+from . import render
+from .feedback import FeedbackLog
+from .pipeline import RAG
+from .text import InvalidQuestion, validate_question
+
+log = logging.getLogger(__name__)
+
+UI_DIR = Path(__file__).resolve().parent.parent / "ui"
+# System fonts only: Gradio's default theme would fetch Inter from Google Fonts.
+SANS = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Noto Sans", "Helvetica Neue", "Arial",
+        "sans-serif"]
+MONO = ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "Liberation Mono", "monospace"]
+# (question, the shipped article that answers it): shown only when that article is indexed.
+EXAMPLES = [
+    ("Trong 2,5 năm đã tổ chức bao nhiêu hội nghị?", "000_ab156e6516d54533"),
+    ("Khẩu hiệu hành động của Ngành Tuyên giáo Lai Châu là gì?", "001_c0d09ef692890f55"),
+    ("Có bao nhiêu dân tộc cùng sinh sống ở huyện Phong Thổ?", "002_30ff043197b154a6"),
+    ("Huyện Bắc Quang phấn đấu đạt chuẩn huyện nông thôn mới vào năm nào?", "003_8bd0d3019a000018"),
+]
+
+
+def theme() -> gr.themes.Base:
+    return gr.themes.Default(font=SANS, font_mono=MONO)
+
+
+def css() -> str:
+    path = UI_DIR / "chat.css"
+    if not path.is_file():
+        log.warning("%s is missing; the chat will use the theme's styles only.", path)
+        return ""
+    return path.read_text(encoding="utf-8")
+
+
+def status_line(rag: RAG) -> str:
+    counts = rag.index.manifest.get("counts", {})
+    built = rag.index.manifest.get("built_at", "")
+    when = f"{render.vi_date(built[:10])} {built[11:16]}" if len(built) >= 16 else built
+    parts = [f"{counts.get('documents', len(rag.index.documents))} bài viết",
+             f"{counts.get('chunks', len(rag.index.chunks))} đoạn",
+             f"mô hình {rag.index.embedder_name}", f"chỉ mục lập lúc {when}"]
+    return " · ".join(parts)
+
+
+def examples(rag: RAG) -> list[str]:
+    return [question for question, doc_id in EXAMPLES if doc_id in rag.index.documents]
+
+
+def build(rag: RAG, feedback: FeedbackLog, embed: bool = False, concurrency: int = 4,
+          k: int = 5) -> gr.Blocks:
+    """The chat; `embed` drops the header, status line, examples and footer."""
+    with gr.Blocks(title="Hỏi đáp bài viết", analytics_enabled=False, fill_height=embed) as blocks:
+        if not embed:
+            # gr.Markdown, not gr.HTML: Gradio 6's HTML component evaluates templates, which the
+            # page's Content-Security-Policy (no 'unsafe-eval') forbids.
+            gr.Markdown(f'<h1 class="rag-title">Hỏi đáp trên các bài viết</h1>'
+                        f'<p id="rag-status" class="rag-status">{render.text(status_line(rag))}</p>')
+        chatbot = gr.Chatbot(
+            elem_id="rag-chat", label="Hội thoại", show_label=False, height=None if embed else 520,
+            render_markdown=True, sanitize_html=True, latex_delimiters=[], allow_tags=False,
+            feedback_options=("Like", "Dislike"), buttons=["copy"], group_consecutive_messages=False,
+            placeholder="Hỏi bằng tiếng Việt; câu trả lời được trích nguyên văn từ các bài viết.",
+        )
+        answers = gr.State([])  # Answer dicts, index-aligned with the chat's messages
+        pending = gr.State("")
+        with gr.Row(equal_height=True):
+            question = gr.Textbox(elem_id="rag-question", show_label=False, scale=8, lines=1,
+                                  placeholder="Nhập câu hỏi…", autofocus=not embed)
+            send = gr.Button("Hỏi", elem_id="rag-send", variant="primary", scale=1, min_width=80)
+        if not embed and examples(rag):
+            gr.Examples(examples(rag), inputs=question, label="Câu hỏi mẫu")
+        clear = gr.Button("Xoá hội thoại", elem_id="rag-clear", size="sm")
+
+        def answer(text: str, history: list, kept: list):
+            return answer_turn(rag, text, history, kept, k)
+
+        def vote(kept: list, data: gr.LikeData):
+            record_vote(feedback, kept, data)
+
+        turn = [question, chatbot, answers, pending]
+        private = {"api_visibility": "private"}
+        for trigger in (question.submit, send.click):
+            trigger(question_turn, [question, chatbot, answers], turn, queue=False, **private).success(
+                answer, [pending, chatbot, answers], [chatbot, answers], concurrency_limit=concurrency,
+                concurrency_id="ask", show_progress="minimal", **private,
+            )
+        reset = (lambda: ([], [], ""), None, [chatbot, answers, pending])
+        clear.click(*reset, queue=False, **private)
+        chatbot.clear(*reset, queue=False, **private)
+        chatbot.like(vote, [answers], None, queue=False, **private)
+        if not embed:
+            gr.api(api_answer(rag), api_name="ask", concurrency_limit=concurrency, concurrency_id="ask")
+    blocks.queue(default_concurrency_limit=concurrency)
+    return blocks
+
+
+def question_turn(text: str, history: list, kept: list):
+    """Show the question at once; the answer follows in `answer_turn`."""
+    try:
+        question = validate_question(text)
+    except InvalidQuestion as problem:
+        raise gr.Error(str(problem), title="Câu hỏi chưa hợp lệ") from None
+    history = history + [{"role": "user", "content": render.question_html(question)}]
+    return "", history, kept + [None], question
+
+
+def answer_turn(rag: RAG, question: str, history: list, kept: list, k: int = 5):
+    answer = rag.ask(question, k=k)
+    history = history + [{"role": "assistant", "content": render.answer_html(answer)}]
+    return history, kept + [answer.to_dict()]
+
+
+def record_vote(feedback: FeedbackLog, kept: list, data: gr.LikeData) -> None:
+    index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
+    vote = {True: "up", False: "down"}.get(data.liked)
+    if vote is None or not 0 <= index < len(kept) or kept[index] is None:
+        return  # an undone vote, or a vote on a question
+    feedback.append(kept[index], vote)
+    gr.Info("Cảm ơn bạn đã góp ý!")
+
+
+def api_answer(rag: RAG):
+    def ask(question: str, k: int = 5) -> dict:
+        """The answer as the JSON of `rag ask --json` (for gradio_client)."""
+        try:
+            return rag.ask(question, k=k).to_dict()
+        except InvalidQuestion as problem:
+            raise gr.Error(str(problem)) from None
+
+    return ask

@@ -1,0 +1,73 @@
+"""Answers as HTML for the chat, with every piece of article or user text shown as plain text.
+
+The chat passes messages through a Markdown renderer and an HTML sanitizer. Escaping only
+`< > &` would still let an article's `[link](…)`, `*stars*` or `$…$` turn into markup, so
+every ASCII punctuation character of the text is written as a numeric character reference:
+the browser shows the same characters, and no parser sees syntax in them.
+"""
+from __future__ import annotations
+
+import string
+from pathlib import PurePath
+
+from .pipeline import NOT_FOUND
+from .types import Answer, Citation
+
+_SAFE = str.maketrans({c: f"&#{ord(c)};" for c in string.punctuation})
+
+
+def text(value: str | None) -> str:
+    """Plain text -> inert HTML; newlines become <br> so no blank line can end an HTML block."""
+    if not value:
+        return ""
+    lines = value.replace("\r", "").split("\n")
+    return "<br>".join(line.translate(_SAFE) for line in lines)
+
+
+def highlighted(value: str, start: int | None, end: int | None) -> str:
+    """`value` with value[start:end] in <mark>, all of it escaped."""
+    if start is None or end is None or not 0 <= start < end <= len(value):
+        return text(value)
+    return f"{text(value[:start])}<mark>{text(value[start:end])}</mark>{text(value[end:])}"
+
+
+def vi_date(iso: str | None) -> str | None:
+    """yyyy-mm-dd -> dd/mm/yyyy, the way Vietnamese readers write dates."""
+    if not iso or iso.count("-") != 2:
+        return iso
+    year, month, day = iso.split("-")
+    return f"{day}/{month}/{year}"
+
+
+def question_html(question: str) -> str:
+    return f'<div class="rag-question">{text(question)}</div>'
+
+
+def answer_html(answer: Answer) -> str:
+    """One chat message: short answer, supporting sentence, numbered sources that open."""
+    if answer.abstained:
+        head = (f'<p class="rag-notfound"><strong>{text(NOT_FOUND)}</strong></p>'
+                '<p class="rag-label">Các đoạn đã xem:</p>')
+    else:
+        start = (answer.sentence or "").find(answer.answer or "")
+        end = start + len(answer.answer or "") if start >= 0 else None
+        confidence = f"{answer.confidence:.2f}".replace(".", ",")
+        head = (f'<p class="rag-short"><strong>{text(answer.answer)}</strong></p>'
+                f'<p class="rag-sentence">{highlighted(answer.sentence or "", start, end)}</p>'
+                f'<p class="rag-confidence">Độ tin cậy: {confidence}</p>'
+                '<p class="rag-label">Nguồn:</p>')
+    sources = "".join(source_html(n, c) for n, c in enumerate(answer.citations, start=1))
+    kind = "rag-abstained" if answer.abstained else "rag-answered"
+    return f'<div class="rag-answer {kind}">{head}<ol class="rag-sources">{sources}</ol></div>'
+
+
+def source_html(number: int, citation: Citation) -> str:
+    meta = " · ".join(x for x in (vi_date(citation.date), citation.author) if x)
+    passage = highlighted(citation.text, citation.answer_start, citation.answer_end)
+    return (
+        f'<li class="rag-source"><details><summary>[{number}] {text(citation.title)}'
+        + (f' <span class="rag-meta">({text(meta)})</span>' if meta else "")
+        + f'</summary><div class="rag-passage">{passage}</div>'
+        f'<p class="rag-origin">{text(PurePath(citation.source).name)} — {text(citation.chunk_id)}</p>'
+        "</details></li>"
+    )

@@ -1,0 +1,152 @@
+"""`rag serve`: the HTTP API and the Gradio chat in one FastAPI app, offline and embeddable.
+
+Routes: POST /api/ask, GET /api/health, /docs (Swagger UI from local files), the chat at /
+and a chat-only view at /embed/ for iframes. The RAG object is loaded once and shared;
+questions run in worker threads, so a slow one never blocks the event loop.
+"""
+from __future__ import annotations
+
+import ipaddress
+import os
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # read by gradio at import and launch
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+import gradio as gr  # noqa: E402
+from fastapi import FastAPI, Request  # noqa: E402
+from fastapi.exceptions import RequestValidationError  # noqa: E402
+from fastapi.middleware.cors import CORSMiddleware  # noqa: E402
+from fastapi.responses import JSONResponse, RedirectResponse  # noqa: E402
+from fastapi_offline import FastAPIOffline  # noqa: E402
+from pydantic import BaseModel, ConfigDict, Field, field_validator  # noqa: E402
+from pydantic_core import PydanticCustomError  # noqa: E402
+
+from . import chat  # noqa: E402
+from .access import AccessControl, SecurityHeaders  # noqa: E402
+from .config import Settings  # noqa: E402
+from .feedback import FeedbackLog  # noqa: E402
+from .pipeline import RAG  # noqa: E402
+from .text import MAX_QUESTION_CHARS, InvalidQuestion, validate_question  # noqa: E402
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    question: str = Field(description=f"Câu hỏi tiếng Việt, tối đa {MAX_QUESTION_CHARS} ký tự.",
+                          examples=["Trong 2,5 năm đã tổ chức bao nhiêu hội nghị?"])
+    k: int = Field(5, ge=1, le=50, description="Số đoạn văn truy hồi.")
+
+    @field_validator("question")
+    @classmethod
+    def _question(cls, value: str) -> str:
+        try:
+            return validate_question(value)
+        except InvalidQuestion as problem:
+            raise PydanticCustomError("invalid_question", str(problem)) from None
+
+
+class CitationOut(BaseModel):
+    doc_id: str
+    title: str
+    date: str | None
+    author: str | None
+    source: str
+    chunk_id: str
+    text: str
+    start: int
+    end: int
+    answer_start: int | None
+    answer_end: int | None
+    score: float
+
+
+class AnswerOut(BaseModel):
+    """Exactly the JSON of `rag ask --json`."""
+
+    question: str
+    answer: str | None
+    sentence: str | None
+    abstained: bool
+    confidence: float
+    citations: list[CitationOut]
+    timings_ms: dict[str, float]
+
+
+class Health(BaseModel):
+    status: str
+    documents: int
+    chunks: int
+    embedder: str
+    built_at: str | None
+
+
+def create_app(rag: RAG, settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    app = FastAPIOffline(title="rag-vi", description="Hỏi đáp có trích nguồn trên các bài viết.",
+                         redoc_url=None, static_url="/api/docs-static")
+    app.state.rag = rag
+    add_api_routes(app, rag)
+    feedback = FeedbackLog(settings.feedback)
+    options = {"concurrency": settings.concurrency, "k": settings.k}
+    app.add_api_route("/embed", lambda: RedirectResponse("embed/"), include_in_schema=False)
+    mount_chat(app, chat.build(rag, feedback, embed=True, **options), "/embed")
+    mount_chat(app, chat.build(rag, feedback, **options), "/")
+    # Outermost last: CORS answers preflights before access control asks for credentials.
+    app.add_middleware(AccessControl, token=settings.token, basic_auth=settings.basic_auth)
+    app.add_middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)
+    app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
+                       allow_headers=["Authorization", "Content-Type", "X-RAG-Token"])
+    return app
+
+
+def add_api_routes(app: FastAPI, rag: RAG) -> None:
+    @app.post("/api/ask", response_model=AnswerOut, tags=["api"],
+              responses={422: {"description": "Câu hỏi trống, quá dài, sai kiểu hoặc thiếu trường."}})
+    def ask(body: AskRequest) -> dict:
+        """Trả lời một câu hỏi; cùng JSON với `rag ask --json`."""
+        return rag.ask(body.question, k=body.k).to_dict()  # sync def: FastAPI runs it in a thread
+
+    @app.get("/api/health", response_model=Health, tags=["api"])
+    def health() -> dict:
+        """Trạng thái chỉ mục: số bài, số đoạn, mô hình, thời điểm lập."""
+        manifest = rag.index.manifest
+        return {"status": "ok", "documents": len(rag.index.documents), "chunks": len(rag.index.chunks),
+                "embedder": rag.index.embedder_name, "built_at": manifest.get("built_at")}
+
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(InvalidQuestion, invalid_question)
+
+
+async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    # The offending input is not echoed back: it may be a megabyte of text.
+    errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
+    return JSONResponse({"detail": errors}, status_code=422)
+
+
+async def invalid_question(request: Request, exc: InvalidQuestion) -> JSONResponse:
+    return JSONResponse({"detail": [{"loc": ["body", "question"], "msg": str(exc),
+                                     "type": "invalid_question"}]}, status_code=422)
+
+
+def mount_chat(app: FastAPI, blocks: gr.Blocks, path: str) -> None:
+    gr.mount_gradio_app(
+        app, blocks, path=path, footer_links=[], run_history=False, ssr_mode=False, pwa=False,
+        mcp_server=False, enable_monitoring=False, theme=chat.theme(), css=chat.css(),
+    )
+
+
+def exposure_problem(host: str, settings: Settings) -> str | None:
+    """Why binding `host` would open the chat to the network with no access control, if it would."""
+    if settings.token or settings.basic_auth or settings.allow_anonymous or is_loopback(host):
+        return None
+    return (f"--host {host} mở máy chủ ra mạng mà không có kiểm soát truy cập. Đặt RAG_TOKEN=… hoặc "
+            "RAG_BASIC_AUTH=tên:mật-khẩu, hoặc RAG_ALLOW_ANONYMOUS=true nếu mạng đã được bảo vệ.")
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
