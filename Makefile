@@ -3,10 +3,14 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 INDEX ?= index
+HOST ?= 127.0.0.1
+PORT ?= 8000
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test install ingest eval clean
+.PHONY: run test install browser ingest eval clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -23,10 +27,16 @@ $(INDEX)/CURRENT: | install
 ingest: install
 	$(VENV)/bin/rag ingest --index $(INDEX)
 
+# The web chat and HTTP API on the shipped corpus; prints the URL to open.
 run: install $(INDEX)/CURRENT
-	$(VENV)/bin/rag ask "Phong Thổ có bao nhiêu đảng viên?" --index $(INDEX)
+	$(VENV)/bin/rag serve --index $(INDEX) --host $(HOST) --port $(PORT)
 
-test: install
+# The browser tests drive Debian's Chromium (never `playwright install`, which downloads one).
+browser:
+	@test -x $(CHROMIUM) || { $(SUDO) apt-get update && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends chromium fonts-dejavu-core; }
+
+test: install browser
 	$(PY) -m pytest
 
 eval: install $(INDEX)/CURRENT

@@ -22,7 +22,7 @@ MONO = ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "Liberation Mono"
 EXAMPLES = [
     ("Trong 2,5 năm đã tổ chức bao nhiêu hội nghị?", "000_ab156e6516d54533"),
     ("Khẩu hiệu hành động của Ngành Tuyên giáo Lai Châu là gì?", "001_c0d09ef692890f55"),
-    ("Có bao nhiêu dân tộc cùng sinh sống ở huyện Phong Thổ?", "002_30ff043197b154a6"),
+    ("Huyện Phong Thổ có bao nhiêu trạm truyền thanh?", "002_30ff043197b154a6"),
     ("Huyện Bắc Quang phấn đấu đạt chuẩn huyện nông thôn mới vào năm nào?", "003_8bd0d3019a000018"),
 ]
 

@@ -133,6 +133,36 @@ def eval_command(
         typer.echo(f"\nBáo cáo: {report}")
 
 
+@app.command("serve")
+def serve_command(
+    index: Optional[Path] = IndexOption,
+    host: str = typer.Option(settings.host, help="Address to bind; 0.0.0.0 opens it to the network."),
+    port: int = typer.Option(settings.port, min=1, max=65535, help="Port to listen on."),
+    root_path: str = typer.Option(settings.root_path, "--root-path",
+                                  help="Prefix a reverse proxy serves the app under, e.g. /rag."),
+) -> None:
+    """Serve the web chat and the HTTP API (see docs/web.md)."""
+    import uvicorn
+
+    from .feedback import FeedbackProblem
+    from .pipeline import RAG
+    from .server import create_app, exposure_problem, local_url
+
+    root_path = "/" + root_path.strip("/") if root_path.strip("/") else ""
+    problem = exposure_problem(host, settings)
+    if problem:
+        fail(problem)
+    try:
+        rag = RAG.load(index or settings.index)
+        web = create_app(rag, settings.model_copy(update={"root_path": root_path}))
+    except (*USER_ERRORS, FeedbackProblem) as problem:
+        fail(str(problem))
+    url = local_url(host, port)
+    typer.echo(f"Trò chuyện: {url}/  ·  API: {url}/docs  ·  Ctrl+C để dừng"
+               + (f"\nQua reverse proxy: https://<máy chủ proxy>{root_path}/" if root_path else ""))
+    uvicorn.run(web, host=host, port=port, root_path=root_path, log_level="warning", access_log=False)
+
+
 def render_answer(answer) -> str:
     from .pipeline import NOT_FOUND
 

@@ -129,6 +129,8 @@ class Outcome:
 
 def evaluate(rag: RAG, cases: list[Case], k: int = 5, progress: bool = True) -> list[Outcome]:
     outcomes = []
+    if cases:
+        rag.ask(cases[0].question, k=k)  # warm-up: latency is measured warm
     for case in tqdm(cases, desc=f"Đánh giá ({rag.retriever.mode})", unit="câu", disable=not progress):
         started = time.perf_counter()
         answer = rag.ask(case.question, k=k)

@@ -79,7 +79,7 @@ def candidate_spans(kind: str, sentence: str, question: str = "") -> list[tuple[
         return _numbers(sentence, asked_unit(question))
     finder = _FINDERS.get(kind)
     spans = finder(sentence) if finder else []
-    if not spans and kind in ("person", "place", "name", "entity"):
+    if not spans and kind in ("person", "name", "entity"):
         spans = _entities(sentence)
     return spans
 
@@ -221,3 +221,4 @@ def _prefix_match(pattern: list[str], words: list[str]) -> int:
     while n < min(len(pattern), len(words)) and pattern[n] == words[n]:
         n += 1
     return n
+

