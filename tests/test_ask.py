@@ -134,3 +134,15 @@ def test_ask_from_several_threads(rag):
     for t in threads:
         t.join()
     assert [results[i] for i in range(len(questions))] == [expected[q] for q in questions]
+
+
+def test_metadata_filters_restrict_the_sources(rag):
+    from rag import Filters
+
+    question = "Công tác tuyên giáo đạt kết quả gì?"
+    recent = rag.ask(question, filters=Filters(date_from="2023-07-01", date_to="2023-12-31"))
+    assert {c.date for c in recent.citations} <= {"2023-07-18", "2023-10-30"}
+    only = rag.ask(question, filters=Filters(source="003_8bd0d3019a000018"))
+    assert {c.doc_id for c in only.citations} == {"003_8bd0d3019a000018"}
+    undated = rag.ask(question, filters=Filters(date_to="2030-01-01"))
+    assert "004_c81213e13d664aa3" not in {c.doc_id for c in undated.citations}  # no date: excluded
