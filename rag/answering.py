@@ -128,7 +128,8 @@ class ExtractiveReader:
         spans = candidate_spans(kind, sentence.text, question)
         sentence_words = word_spans(sentence.text)
         weights = {w: self._idf.get(w, self._idf_unseen) for w in words(question) if not _is_question_word(w)}
-        scored = [(_span_score(sentence_words, s, weights, slot), s) for s in spans]
+        unit = asked_unit(question)
+        scored = [(_span_score(sentence_words, s, weights, slot, unit), s) for s in spans]
         if scored and max(scored)[0] > 0:
             best, fit = max(scored)[1], 1.0
         elif slot and (kind != "sentence" or _asks_for_a_phrase(question)):
@@ -180,11 +181,14 @@ def _overlap(span: tuple[int, int], slot: tuple[int, int] | None) -> float:
 
 
 def _span_score(sentence_words: list[tuple[int, int, str]], span: tuple[int, int],
-                weights: dict[str, float], slot: tuple[int, int] | None) -> float:
-    """Made of new words, inside the aligned slot, and close to the question's rarest words."""
+                weights: dict[str, float], slot: tuple[int, int] | None,
+                unit: frozenset[str] = frozenset()) -> float:
+    """Made of new words (the asked unit aside), inside the aligned slot, naming the asked unit,
+    and close to the question's rarest words."""
     start, end = span
     inside = [w for s, e, w in sentence_words if s >= start and e <= end]
-    novel = sum(w not in weights for w in inside) / max(1, len(inside))
+    counted = [w for w in inside if w not in unit]
+    novel = sum(w not in weights for w in counted) / max(1, len(counted))
     if not novel:
         return -1.0  # the question's own words are not its answer
     first = next((i for i, (s, _, _) in enumerate(sentence_words) if s >= start), len(sentence_words))
@@ -195,4 +199,5 @@ def _span_score(sentence_words: list[tuple[int, int, str]], span: tuple[int, int
             distance = first - i if i < first else i - last
             near += weights[w] / (1 + max(0, distance - 1))
             total += weights[w]
-    return novel + PROXIMITY_WEIGHT * (near / total if total else 0.0) + _overlap(span, slot)
+    names_unit = float(bool(unit & set(inside)))
+    return novel + names_unit + PROXIMITY_WEIGHT * (near / total if total else 0.0) + _overlap(span, slot)

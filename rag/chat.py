@@ -65,11 +65,9 @@ def build(rag: RAG, feedback: FeedbackLog, embed: bool = False, concurrency: int
         chatbot = gr.Chatbot(
             elem_id="rag-chat", label="Hội thoại", show_label=False, height=None if embed else 520,
             render_markdown=True, sanitize_html=True, latex_delimiters=[], allow_tags=False,
-            feedback_options=("Like", "Dislike"), buttons=["copy"], group_consecutive_messages=False,
+            feedback_options=("Like", "Dislike"), buttons=[], group_consecutive_messages=False,
             placeholder="Hỏi bằng tiếng Việt; câu trả lời được trích nguyên văn từ các bài viết.",
         )
-        answers = gr.State([])  # Answer dicts, index-aligned with the chat's messages
-        pending = gr.State("")
         with gr.Row(equal_height=True):
             question = gr.Textbox(elem_id="rag-question", show_label=False, scale=8, lines=1,
                                   placeholder="Nhập câu hỏi…", autofocus=not embed)
@@ -77,28 +75,39 @@ def build(rag: RAG, feedback: FeedbackLog, embed: bool = False, concurrency: int
         if not embed and examples(rag):
             gr.Examples(examples(rag), inputs=question, label="Câu hỏi mẫu")
         clear = gr.Button("Xoá hội thoại", elem_id="rag-clear", size="sm")
-
-        def answer(text: str, history: list, kept: list):
-            return answer_turn(rag, text, history, kept, k)
-
-        def vote(kept: list, data: gr.LikeData):
-            record_vote(feedback, kept, data)
-
-        turn = [question, chatbot, answers, pending]
-        private = {"api_visibility": "private"}
-        for trigger in (question.submit, send.click):
-            trigger(question_turn, [question, chatbot, answers], turn, queue=False, **private).success(
-                answer, [pending, chatbot, answers], [chatbot, answers], concurrency_limit=concurrency,
-                concurrency_id="ask", show_progress="minimal", **private,
-            )
-        reset = (lambda: ([], [], ""), None, [chatbot, answers, pending])
-        clear.click(*reset, queue=False, **private)
-        chatbot.clear(*reset, queue=False, **private)
-        chatbot.like(vote, [answers], None, queue=False, **private)
+        wire(rag, feedback, chatbot, question, (question.submit, send.click, clear.click), concurrency, k)
         if not embed:
             gr.api(api_answer(rag), api_name="ask", concurrency_limit=concurrency, concurrency_id="ask")
     blocks.queue(default_concurrency_limit=concurrency)
     return blocks
+
+
+def wire(rag: RAG, feedback: FeedbackLog, chatbot: gr.Chatbot, question: gr.Textbox, triggers: tuple,
+         concurrency: int, k: int) -> None:
+    """The events: ask (question shown at once, answer when ready), vote, clear."""
+    submit, click, clear = triggers
+    answers = gr.State([])  # Answer dicts, index-aligned with the chat's messages
+    pending = gr.State("")
+    # The UI's own steps (the public API is `ask`). Queued, even the quick ones: Gradio delivers
+    # gr.Warning / gr.Info messages only through the queue.
+    private = {"api_visibility": "private"}
+
+    def answer(text: str, history: list, kept: list):
+        return answer_turn(rag, text, history, kept, k)
+
+    def vote(kept: list, data: gr.LikeData):
+        record_vote(feedback, kept, data)
+
+    for trigger in (submit, click):
+        trigger(question_turn, [question, chatbot, answers], [question, chatbot, answers, pending],
+                concurrency_limit=None, show_progress="hidden", **private).then(
+            answer, [pending, chatbot, answers], [chatbot, answers], concurrency_limit=concurrency,
+            concurrency_id="ask", show_progress="minimal", **private,
+        )
+    reset = (lambda: ([], [], ""), None, [chatbot, answers, pending])
+    clear(*reset, queue=False, **private)
+    chatbot.clear(*reset, queue=False, **private)
+    chatbot.like(vote, [answers], None, concurrency_limit=None, **private)
 
 
 def question_turn(text: str, history: list, kept: list):
@@ -106,12 +115,16 @@ def question_turn(text: str, history: list, kept: list):
     try:
         question = validate_question(text)
     except InvalidQuestion as problem:
-        raise gr.Error(str(problem), title="Câu hỏi chưa hợp lệ") from None
+        # A warning, not gr.Error: an error would mark the chat itself as failed.
+        gr.Warning(str(problem), title="Câu hỏi chưa hợp lệ")
+        return gr.skip(), gr.skip(), gr.skip(), ""
     history = history + [{"role": "user", "content": render.question_html(question)}]
     return "", history, kept + [None], question
 
 
 def answer_turn(rag: RAG, question: str, history: list, kept: list, k: int = 5):
+    if not question:  # the question was refused in `question_turn`
+        return gr.skip(), gr.skip()
     answer = rag.ask(question, k=k)
     history = history + [{"role": "assistant", "content": render.answer_html(answer)}]
     return history, kept + [answer.to_dict()]

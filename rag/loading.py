@@ -54,6 +54,7 @@ _AUTHOR = re.compile(
 )
 _BULLET = re.compile(r"^[\s•·▪●◦\-–*]+(?=\S)")
 _MAX_FURNITURE_LINE = 160
+MAX_FILE_BYTES = 20 * 1024 * 1024  # an article is kilobytes; anything this big is a dump, not one article
 _HEADER_LINES = 8
 
 
@@ -131,13 +132,24 @@ def _read_bytes(path: Path) -> bytes:
         raise FileProblem(f"{path}: is a folder, not a file.") from None
     if not data.strip():
         raise FileProblem(f"{path}: file is empty; remove it or add the article text.")
+    if len(data) > MAX_FILE_BYTES:
+        raise FileProblem(
+            f"{path}: file is {len(data) // 2**20} MB, over the {MAX_FILE_BYTES // 2**20} MB limit "
+            "for one article; split it into one file per article."
+        )
     return data
 
 
 def _decode(path: Path, data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
-    if b"\x00" in data[:8192]:
+    head = data[:8192]
+    if head.count(b"\x00") * 3 > len(head) and head[1::2].count(b"\x00") * 2 > len(head[1::2]):
+        try:  # UTF-16 without a byte-order mark: every other byte of Latin text is zero
+            return data.decode("utf-16-le")
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in head:
         raise FileProblem(f"{path}: binary file, not text; only .txt, .md and .html are ingested.")
     try:
         return data.decode("utf-8-sig")

@@ -1,7 +1,9 @@
 """The ask pipeline, top to bottom: check the question, embed it, retrieve, read, cite."""
 from __future__ import annotations
 
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import store
@@ -14,61 +16,101 @@ from .types import Answer, Citation, Hit
 NOT_FOUND = "Không tìm thấy thông tin này trong các bài viết."
 
 
-class RAG:
-    """Load once, then `ask` from as many threads as you like: nothing here mutates."""
+@dataclass(frozen=True)
+class _Loaded:
+    """One index generation with the components built over it; replaced whole on refresh."""
 
-    def __init__(self, index: store.Index, embedder: Embedder, mode: str = "hybrid") -> None:
-        self.index = index
+    index: store.Index
+    retriever: HybridRetriever
+    reader: ExtractiveReader
+
+
+class RAG:
+    """Load once, then `ask` from as many threads as you like: a question reads one immutable
+    snapshot of the index, so `refresh` can swap in a new generation while others are asked."""
+
+    def __init__(self, index: store.Index, embedder: Embedder, mode: str = "hybrid",
+                 index_dir: Path | None = None) -> None:
         self.embedder = embedder
-        self.retriever = HybridRetriever(index, mode)
-        self.reader = ExtractiveReader(index)
+        self.mode = mode
+        self.index_dir = index_dir
+        self._loaded = self._prepare(index)
+        self._refresh_lock = threading.Lock()
         self.threshold = self.reader.calibration["threshold"]
 
     @classmethod
     def load(cls, index_dir: str | Path = "index", mode: str = "hybrid") -> "RAG":
         index = store.load(Path(index_dir))
-        return cls(index, make_embedder(index.embedder_name), mode)
+        return cls(index, make_embedder(index.embedder_name), mode, Path(index_dir))
+
+    @property
+    def index(self) -> store.Index:
+        return self._loaded.index
+
+    @property
+    def retriever(self) -> HybridRetriever:
+        return self._loaded.retriever
+
+    @property
+    def reader(self) -> ExtractiveReader:
+        return self._loaded.reader
+
+    def refresh(self) -> bool:
+        """Switch to the newest generation `rag ingest` finished, if there is one; True if switched."""
+        if self.index_dir is None:
+            return False
+        with self._refresh_lock:
+            if store.live_generation(self.index_dir).name == self.index.generation:
+                return False
+            self._loaded = self._prepare(store.load(self.index_dir, self.embedder.name))
+            return True
+
+    def _prepare(self, index: store.Index) -> _Loaded:
+        return _Loaded(index, HybridRetriever(index, self.mode), ExtractiveReader(index))
 
     def ask(self, question: str, k: int = 5, filters: Filters = Filters()) -> Answer:
         started = time.perf_counter()
         question = validate_question(question)
         k = max(1, min(int(k), 50))
+        loaded = self._loaded
         query_vector = self.embedder.embed_queries([question])[0]
-        hits = self.retriever.run(question, query_vector, k, filters)
+        hits = loaded.retriever.run(question, query_vector, k, filters)
         retrieved = time.perf_counter()
-        reading = self.reader.run(question, query_vector, hits)
+        reading = loaded.reader.run(question, query_vector, hits)
         answered = time.perf_counter()
         timings = {
             "retrieve": round((retrieved - started) * 1000, 2),
             "answer": round((answered - retrieved) * 1000, 2),
             "total": round((answered - started) * 1000, 2),
         }
-        return self._answer(question, reading, timings)
+        return _answer(loaded.index, question, reading, timings, self.threshold)
 
     def retrieve(self, question: str, k: int = 5, filters: Filters = Filters()) -> list[Hit]:
         """The retrieval step alone, for evaluation and inspection."""
         question = validate_question(question)
         return self.retriever.run(question, self.embedder.embed_queries([question])[0], k, filters)
 
-    def _answer(self, question: str, reading: Reading, timings: dict) -> Answer:
-        abstained = reading.sentence is None or reading.confidence < self.threshold
-        citations = tuple(self._cite(hit, reading, abstained) for hit in reading.hits)
-        if abstained:
-            return Answer(question, None, None, True, round(reading.confidence, 4), citations, timings)
-        doc = self.index.documents[reading.hits[0].chunk.doc_id]
-        start, end = reading.span or (reading.sentence.start, reading.sentence.end)
-        return Answer(question, doc.text[start:end], reading.sentence.text, False,
-                      round(reading.confidence, 4), citations, timings)
 
-    def _cite(self, hit: Hit, reading: Reading, abstained: bool) -> Citation:
-        chunk = hit.chunk
-        doc = self.index.documents[chunk.doc_id]
-        answer_start = answer_end = None
-        if not abstained and hit is reading.hits[0]:
-            start, end = reading.span or (reading.sentence.start, reading.sentence.end)
-            answer_start, answer_end = start - chunk.start, end - chunk.start
-        return Citation(
-            doc_id=doc.doc_id, title=doc.title, date=doc.date, author=doc.author, source=doc.source,
-            chunk_id=chunk.chunk_id, text=chunk.text, start=chunk.start, end=chunk.end,
-            answer_start=answer_start, answer_end=answer_end, score=round(hit.score, 6),
-        )
+def _answer(index: store.Index, question: str, reading: Reading, timings: dict, threshold: float) -> Answer:
+    abstained = reading.sentence is None or reading.confidence < threshold
+    citations = tuple(_cite(index, hit, reading, abstained) for hit in reading.hits)
+    if abstained:
+        return Answer(question, None, None, True, round(reading.confidence, 4), citations, timings)
+    doc = index.documents[reading.hits[0].chunk.doc_id]
+    start, end = reading.span or (reading.sentence.start, reading.sentence.end)
+    return Answer(question, doc.text[start:end], reading.sentence.text, False,
+                  round(reading.confidence, 4), citations, timings)
+
+
+def _cite(index: store.Index, hit: Hit, reading: Reading, abstained: bool) -> Citation:
+    chunk = hit.chunk
+    doc = index.documents[chunk.doc_id]
+    answer_start = answer_end = None
+    if not abstained and hit is reading.hits[0]:
+        start, end = reading.span or (reading.sentence.start, reading.sentence.end)
+        answer_start, answer_end = start - chunk.start, end - chunk.start
+    return Citation(
+        doc_id=doc.doc_id, title=doc.title, date=doc.date, author=doc.author, source=doc.source,
+        chunk_id=chunk.chunk_id, text=chunk.text, start=chunk.start, end=chunk.end,
+        answer_start=answer_start, answer_end=answer_end, score=round(hit.score, 6),
+    )

@@ -2,12 +2,14 @@
 
 Routes: POST /api/ask, GET /api/health, /docs (Swagger UI from local files), the chat at /
 and a chat-only view at /embed/ for iframes. The RAG object is loaded once and shared;
-questions run in worker threads, so a slow one never blocks the event loop.
+questions run in worker threads, so a slow one never blocks the event loop, and at most
+`settings.concurrency` at once per entry point (the chat's queue, the API's semaphore).
 """
 from __future__ import annotations
 
 import ipaddress
 import os
+import threading
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # read by gradio at import and launch
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
@@ -84,8 +86,7 @@ def create_app(rag: RAG, settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     app = FastAPIOffline(title="rag-vi", description="Hỏi đáp có trích nguồn trên các bài viết.",
                          redoc_url=None, static_url="/api/docs-static")
-    app.state.rag = rag
-    add_api_routes(app, rag)
+    add_api_routes(app, rag, threading.BoundedSemaphore(settings.concurrency))
     feedback = FeedbackLog(settings.feedback)
     options = {"concurrency": settings.concurrency, "k": settings.k}
     app.add_api_route("/embed", lambda: RedirectResponse("embed/"), include_in_schema=False)
@@ -99,12 +100,13 @@ def create_app(rag: RAG, settings: Settings | None = None) -> FastAPI:
     return app
 
 
-def add_api_routes(app: FastAPI, rag: RAG) -> None:
+def add_api_routes(app: FastAPI, rag: RAG, slots: threading.BoundedSemaphore) -> None:
     @app.post("/api/ask", response_model=AnswerOut, tags=["api"],
               responses={422: {"description": "Câu hỏi trống, quá dài, sai kiểu hoặc thiếu trường."}})
     def ask(body: AskRequest) -> dict:
         """Trả lời một câu hỏi; cùng JSON với `rag ask --json`."""
-        return rag.ask(body.question, k=body.k).to_dict()  # sync def: FastAPI runs it in a thread
+        with slots:  # sync def: FastAPI runs it in a worker thread, never on the event loop
+            return rag.ask(body.question, k=body.k).to_dict()
 
     @app.get("/api/health", response_model=Health, tags=["api"])
     def health() -> dict:

@@ -53,3 +53,30 @@ def test_ask_errors_are_one_line_without_traceback(corpus_index, tmp_path):
     assert empty.returncode == 1 and "trống" in empty.stderr and "Traceback" not in empty.stderr
     missing = rag("ask", "Ai?", "--index", str(tmp_path / "nowhere"))
     assert missing.returncode == 1 and "rag ingest" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_strict_ingest_reports_skipped_files_in_the_exit_code(tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    shutil.copy(CORPUS / "003_8bd0d3019a000018.txt", folder)
+    (folder / "empty.txt").write_bytes(b"")
+    result = rag("ingest", str(folder), "--index", str(tmp_path / "index"), "-q", "--strict")
+    assert result.returncode == 3 and "empty.txt" in result.stderr
+
+
+def test_utf16_files_ingest_and_huge_files_are_refused(tmp_path):
+    from rag.loading import MAX_FILE_BYTES, FileProblem, read_page
+
+    article = (CORPUS / "003_8bd0d3019a000018.txt").read_text(encoding="utf-8")
+    for encoding in ("utf-16", "utf-16-le"):  # with and without a byte-order mark
+        path = tmp_path / f"{encoding}.txt"
+        path.write_bytes(article.encode(encoding))
+        assert "5.875 bài" in "\n".join(read_page(path).lines)
+    huge = tmp_path / "dump.txt"
+    huge.write_bytes(b"a" * (MAX_FILE_BYTES + 1))
+    try:
+        read_page(huge)
+    except FileProblem as problem:
+        assert "split it" in str(problem)
+    else:
+        raise AssertionError("a file over the size limit was read")

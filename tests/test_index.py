@@ -126,3 +126,22 @@ def test_two_ingests_on_one_folder_do_not_interleave(tmp_path):
         with pytest.raises(store.IndexProblem, match="another ingest"):
             with store.write_lock(tmp_path):
                 pass
+
+
+def test_a_loaded_rag_picks_up_a_finished_reingest(corpus_index, embedder, tmp_path):
+    from rag import RAG
+
+    index_dir = tmp_path / "index"
+    shutil.copytree(corpus_index, index_dir)
+    rag = RAG(store.load(index_dir), embedder, index_dir=index_dir)
+    assert rag.refresh() is False  # nothing new yet
+    folder = tmp_path / "articles"
+    shutil.copytree(CORPUS, folder)
+    changed = folder / "002_30ff043197b154a6.txt"
+    changed.write_text(changed.read_text(encoding="utf-8").replace("3.517 đảng viên", "3.600 đảng viên"),
+                       encoding="utf-8")
+    before = rag.ask("Đảng bộ huyện Phong Thổ có tổng số bao nhiêu đảng viên?")
+    ingest([folder], index_dir, embedder, progress=False)
+    assert rag.refresh() is True
+    after = rag.ask("Đảng bộ huyện Phong Thổ có tổng số bao nhiêu đảng viên?")
+    assert "3.517" in before.answer and "3.600" in after.answer

@@ -62,8 +62,14 @@ def test_chat_answers_with_highlighted_sources_and_records_votes(rag, browser, t
         assert not passage.is_visible()
         source.locator("summary").click()
         assert passage.is_visible() and passage.locator("mark").inner_text() == ANSWER
+        page.locator("#rag-chat").evaluate(  # the question back in view, for the screenshot
+            "chat => chat.querySelectorAll('*').forEach(e => { e.scrollTop = 0; })")
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "chat.png"), full_page=True)
+
+        page.locator("#rag-send").click()  # nothing typed
+        page.get_by_text("Câu hỏi đang trống; hãy nhập một câu hỏi.").wait_for(timeout=10_000)
+        assert page.locator("#rag-chat .message").count() == 2
 
         abstained = ask_in_page(page, "Giá vàng hôm nay là bao nhiêu?", answers_before=1)
         assert NOT_FOUND in abstained.inner_text()

@@ -1,0 +1,117 @@
+"""Shared benchmark helpers: timing summaries, timed stand-ins, machine facts, Markdown tables."""
+from __future__ import annotations
+
+import os
+import platform
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+FACTS = ROOT / "eval" / "facts.jsonl"
+XQUAD = Path(os.environ.get("RAG_BENCH_XQUAD", "/work/shared/benchmarks/xquad-vi/xquad.vi.json"))
+
+
+def summary(seconds: list[float]) -> dict:
+    """Median, p95 and mean in milliseconds: medians because the machine is shared."""
+    ms = np.asarray(seconds) * 1000
+    return {"p50_ms": round(float(np.median(ms)), 3), "p95_ms": round(float(np.percentile(ms, 95)), 3),
+            "mean_ms": round(float(ms.mean()), 3), "n": len(ms)}
+
+
+def time_calls(function, inputs) -> list[float]:
+    seconds = []
+    for item in inputs:
+        started = time.perf_counter()
+        function(item)
+        seconds.append(time.perf_counter() - started)
+    return seconds
+
+
+class Stopwatch:
+    """Durations by label, collected by `timed` stand-ins inside the code being measured."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, list[float]] = defaultdict(list)
+
+    def timed(self, inner, method: str, label: str):
+        return _Timed(inner, method, label, self)
+
+
+class _Timed:
+    """Behaves as `inner`, but every call of `method` adds its duration to the stopwatch."""
+
+    def __init__(self, inner, method: str, label: str, stopwatch: Stopwatch) -> None:
+        self._inner, self._method, self._label, self._stopwatch = inner, method, label, stopwatch
+
+    def __getattr__(self, name: str):
+        attribute = getattr(self._inner, name)
+        if name != self._method:
+            return attribute
+
+        def timed(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return attribute(*args, **kwargs)
+            finally:
+                self._stopwatch.seconds[self._label].append(time.perf_counter() - started)
+
+        return timed
+
+
+def load() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def proc_memory(pid: int | str = "self") -> dict:
+    """Resident set size now and its peak (VmHWM), in MiB, from /proc."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name in ("VmRSS", "VmHWM"):
+            fields[name] = round(int(value.split()[0]) / 1024, 1)
+    return {"rss_mib": fields["VmRSS"], "peak_rss_mib": fields["VmHWM"]}
+
+
+def machine() -> dict:
+    import faiss
+
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    pages = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(pages / 2**30, 1),
+            "python": platform.python_version(), "numpy": np.__version__, "faiss": faiss.__version__,
+            "date": time.strftime("%Y-%m-%d %H:%M %Z"), "load_at_start": load()}
+
+
+def peak_gflops(threads: int, size: int = 2048, repeats: int = 10) -> float:
+    """Best float32 matmul rate numpy's BLAS reaches on `threads` threads: the machine's peak."""
+    from threadpoolctl import threadpool_limits
+
+    rng = np.random.default_rng(0)
+    a, b = (rng.random((size, size), dtype=np.float32) for _ in range(2))
+    best = float("inf")
+    with threadpool_limits(threads):
+        a @ b
+        for _ in range(repeats):
+            started = time.perf_counter()
+            a @ b
+            best = min(best, time.perf_counter() - started)
+    return round(2 * size**3 / best / 1e9, 1)
+
+
+def table(headers: list[str], rows: list[list]) -> str:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _cell(value) -> str:
+    if isinstance(value, float):
+        return f"{value:,.3g}" if abs(value) < 100 else f"{value:,.0f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
