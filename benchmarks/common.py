@@ -32,38 +32,52 @@ def time_calls(function, inputs) -> list[float]:
 
 
 class Stopwatch:
-    """Durations by label, collected by `timed` stand-ins inside the code being measured."""
+    """Durations by label, collected by timed calls inside the code being measured."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, list[float]] = defaultdict(list)
 
-    def timed(self, inner, method: str, label: str):
-        return _Timed(inner, method, label, self)
-
-
-class _Timed:
-    """Behaves as `inner`, but every call of `method` adds its duration to the stopwatch."""
-
-    def __init__(self, inner, method: str, label: str, stopwatch: Stopwatch) -> None:
-        self._inner, self._method, self._label, self._stopwatch = inner, method, label, stopwatch
-
-    def __getattr__(self, name: str):
-        attribute = getattr(self._inner, name)
-        if name != self._method:
-            return attribute
-
+    def timing(self, function, label: str):
         def timed(*args, **kwargs):
             started = time.perf_counter()
             try:
-                return attribute(*args, **kwargs)
+                return function(*args, **kwargs)
             finally:
-                self._stopwatch.seconds[self._label].append(time.perf_counter() - started)
+                self.seconds[label].append(time.perf_counter() - started)
 
         return timed
+
+    def timed(self, inner, method: str, label: str):
+        """A stand-in for a shared object (left untouched) whose `method` calls are timed."""
+        return _Timed(inner, method, self.timing(getattr(inner, method), label))
+
+    def patch(self, owner, method: str, label: str) -> None:
+        """Time `method` calls of an object this benchmark owns."""
+        setattr(owner, method, self.timing(getattr(owner, method), label))
+
+
+class _Timed:
+    def __init__(self, inner, method: str, timed) -> None:
+        self._inner, self._method, self._timed = inner, method, timed
+
+    def __getattr__(self, name: str):
+        return self._timed if name == self._method else getattr(self._inner, name)
 
 
 def load() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
+
+
+def openmp_env(policy: str | None = None, threads: int | None = None) -> dict:
+    """This environment with an OpenMP wait policy ("default": libgomp's own, i.e. unset) and thread count."""
+    env = dict(os.environ)
+    if policy == "default":
+        env.pop("OMP_WAIT_POLICY", None)
+    elif policy:
+        env["OMP_WAIT_POLICY"] = policy
+    if threads:
+        env["OMP_NUM_THREADS"] = str(threads)
+    return env
 
 
 def proc_memory(pid: int | str = "self") -> dict:

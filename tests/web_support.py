@@ -28,7 +28,7 @@ ANSWER = "31.041 hội nghị"
 def live_server(app, root_path: str = "", lifespan: str = "on"):
     """Serve `app` on a free loopback port; yields its base URL."""
     config = uvicorn.Config(app, host="127.0.0.1", port=0, root_path=root_path, lifespan=lifespan,
-                            log_level="warning", timeout_graceful_shutdown=1)
+                            log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -41,7 +41,7 @@ def live_server(app, root_path: str = "", lifespan: str = "on"):
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
-        server.should_exit = True
+        server.should_exit = server.force_exit = True  # open event streams need not end first
         thread.join(30)
 
 

