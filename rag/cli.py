@@ -146,7 +146,7 @@ def serve_command(
     root_path: str = typer.Option(settings.root_path, "--root-path",
                                   help="Prefix a reverse proxy serves the app under, e.g. /rag."),
 ) -> None:
-    """Serve the web chat and the HTTP API (see docs/web.md)."""
+    """Serve the web chat and the HTTP API (see README, "Web chat and HTTP API")."""
     import uvicorn
 
     from .feedback import FeedbackProblem

@@ -21,7 +21,7 @@ class Settings(BaseSettings):
     chunk_size: int = 1000
     chunk_overlap: int = 150
 
-    # `rag serve` (see docs/web.md): bind, access control, embedding, feedback.
+    # `rag serve` (README, "Web chat and HTTP API"): bind, access control, embedding, feedback.
     host: str = "127.0.0.1"
     port: int = 8000
     root_path: str = ""

@@ -7,7 +7,9 @@ questions run in worker threads, so a slow one never blocks the event loop, and 
 """
 from __future__ import annotations
 
+import contextlib
 import ipaddress
+import logging
 import os
 import threading
 
@@ -28,6 +30,7 @@ from .access import AccessControl, SecurityHeaders  # noqa: E402
 from .config import Settings  # noqa: E402
 from .feedback import FeedbackLog  # noqa: E402
 from .pipeline import RAG  # noqa: E402
+from .store import IndexProblem  # noqa: E402
 from .text import MAX_QUESTION_CHARS, InvalidQuestion, validate_question  # noqa: E402
 
 
@@ -82,10 +85,14 @@ class Health(BaseModel):
     built_at: str | None
 
 
+REFRESH_SECONDS = 2.0
+log = logging.getLogger(__name__)
+
+
 def create_app(rag: RAG, settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     app = FastAPIOffline(title="rag-vi", description="Hỏi đáp có trích nguồn trên các bài viết.",
-                         redoc_url=None, static_url="/api/docs-static")
+                         redoc_url=None, static_url="/api/docs-static", lifespan=watch_index(rag))
     add_api_routes(app, rag, threading.BoundedSemaphore(settings.concurrency))
     feedback = FeedbackLog(settings.feedback)
     options = {"concurrency": settings.concurrency, "k": settings.k}
@@ -98,6 +105,30 @@ def create_app(rag: RAG, settings: Settings | None = None) -> FastAPI:
     app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                        allow_headers=["Authorization", "Content-Type", "X-RAG-Token"])
     return app
+
+
+def watch_index(rag: RAG):
+    """While the app runs, switch to each index generation a re-ingest finishes: no restart,
+    and never a half-written index (a generation is live only once complete)."""
+    @contextlib.asynccontextmanager
+    async def lifespan(_app):
+        stop = threading.Event()
+        threading.Thread(target=_refresh_until, args=(rag, stop), daemon=True, name="index-watch").start()
+        try:
+            yield
+        finally:
+            stop.set()
+
+    return lifespan
+
+
+def _refresh_until(rag: RAG, stop: threading.Event) -> None:
+    while not stop.wait(REFRESH_SECONDS):
+        try:
+            if rag.refresh():
+                log.info("index reloaded: %s", rag.index.generation)
+        except (IndexProblem, OSError) as problem:  # keep serving the loaded index
+            log.warning("index not reloaded: %s", problem)
 
 
 def add_api_routes(app: FastAPI, rag: RAG, slots: threading.BoundedSemaphore) -> None:

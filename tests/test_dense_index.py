@@ -1,0 +1,61 @@
+"""The dense index follows the corpus size: exact below the threshold, HNSW above, recorded in the manifest."""
+import json
+import shutil
+
+import faiss
+import numpy as np
+
+from rag import store
+from rag.ingest import ingest
+
+from .conftest import CORPUS
+
+
+def clustered_unit_vectors(n: int, dim: int = 64, seed: int = 0) -> np.ndarray:
+    """Vectors around a few hundred centres, like embeddings of related passages."""
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((200, dim))
+    vectors = centres[rng.integers(0, len(centres), n)] + 0.5 * rng.standard_normal((n, dim))
+    return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_flat_below_the_threshold_hnsw_from_it():
+    vectors = clustered_unit_vectors(3000)
+    flat = store.build_dense(vectors, threshold=3001)
+    hnsw = store.build_dense(vectors, threshold=3000)
+    assert isinstance(flat, faiss.IndexFlatIP)
+    assert isinstance(hnsw, faiss.IndexHNSWFlat)
+    assert hnsw.metric_type == faiss.METRIC_INNER_PRODUCT
+    assert store.describe_dense(flat) == {"faiss": "IndexFlatIP", "metric": "inner_product"}
+    assert store.describe_dense(hnsw) == {
+        "faiss": "IndexHNSWFlat", "metric": "inner_product", "M": store.HNSW_M,
+        "efConstruction": store.HNSW_EF_CONSTRUCTION, "efSearch": store.HNSW_EF_SEARCH}
+
+
+def test_hnsw_finds_what_exact_search_finds():
+    vectors = clustered_unit_vectors(3000)
+    queries = clustered_unit_vectors(100, seed=1)
+    _, exact = store.build_dense(vectors, threshold=len(vectors) + 1).search(queries, 10)
+    _, approximate = store.build_dense(vectors, threshold=1).search(queries, 10)
+    recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(exact, approximate)])
+    assert recall >= 0.95
+
+
+def test_ingest_records_hnsw_and_load_restores_its_search_setting(tmp_path, embedder, monkeypatch):
+    smallest = min(CORPUS.glob("*.txt"), key=lambda p: p.stat().st_size)
+    shutil.copy(smallest, tmp_path / smallest.name)
+    monkeypatch.setattr(store, "HNSW_THRESHOLD", 1)  # any corpus is "large"
+    ingest([tmp_path / smallest.name], tmp_path / "index", embedder, progress=False)
+
+    manifest_path = store.live_generation(tmp_path / "index") / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    assert manifest["dense"] == {"faiss": "IndexHNSWFlat", "metric": "inner_product", "M": store.HNSW_M,
+                                 "efConstruction": store.HNSW_EF_CONSTRUCTION, "efSearch": store.HNSW_EF_SEARCH}
+    manifest["dense"]["efSearch"] = 77  # the manifest, not the faiss file, decides the search setting
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    index = store.load(tmp_path / "index")
+    assert isinstance(index.dense, faiss.IndexHNSWFlat)
+    assert index.dense.hnsw.efSearch == 77
+    query = embedder.embed_queries(["Phong Thổ có bao nhiêu đảng viên?"])
+    _, ids = index.dense.search(query, 3)
+    assert list(ids[0]) == list(np.argsort(-(index.chunk_vectors @ query[0]))[:3])
