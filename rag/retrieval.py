@@ -56,7 +56,7 @@ class HybridRetriever:
         lexical = self.index.lexical.scores(question) if self.mode != "dense" else None
         candidates = set(self._dense_ids(query_vector, depth)) if self.mode != "lexical" else set()
         if lexical is not None:
-            candidates |= {int(i) for i in np.argsort(-lexical, kind="stable")[:depth] if lexical[i] > 0}
+            candidates |= {int(i) for i in top(lexical, depth) if lexical[i] > 0}
         allowed = self._allowed(filters)
         ids = np.array(sorted(i for i in candidates if allowed is None or i in allowed), dtype=np.int64)
         if not len(ids):
@@ -73,6 +73,8 @@ class HybridRetriever:
         ]
 
     def _dense_ids(self, query_vector: np.ndarray, depth: int) -> list[int]:
+        if depth >= len(self.index.chunks):  # every chunk is a candidate (filters): no search, exact at any size
+            return list(range(len(self.index.chunks)))
         _, ids = self.index.dense.search(query_vector.reshape(1, -1).astype(np.float32), depth)
         return [int(i) for i in ids[0] if i >= 0]
 
@@ -84,6 +86,17 @@ class HybridRetriever:
             i for i, c in enumerate(self.index.chunks)
             if filters.allows(docs[c.doc_id].source, docs[c.doc_id].date)
         }
+
+
+def top(scores: np.ndarray, depth: int) -> np.ndarray:
+    """The ids of the `depth` highest scores, ties going to the lower id: the first `depth` of a
+    stable descending sort, in any order, found in linear time (a full sort of a million BM25
+    scores took 84 ms a question; docs/benchmarks.md, "Growth")."""
+    if depth >= len(scores):
+        return np.arange(len(scores))
+    kth = np.partition(scores, len(scores) - depth)[len(scores) - depth]
+    above = np.flatnonzero(scores > kth)
+    return np.concatenate([above, np.flatnonzero(scores == kth)[: depth - len(above)]])
 
 
 def _z(scores: np.ndarray) -> np.ndarray:

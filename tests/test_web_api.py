@@ -237,6 +237,9 @@ class SlowRAG:
             time.sleep(self.seconds)
         return self.rag.ask(question, k=k)
 
+    def refresh(self):
+        return self.rag.refresh()
+
 
 def test_a_slow_question_blocks_neither_the_page_nor_other_questions(rag, tmp_path):
     slow = "Có bao nhiêu dân tộc cùng sinh sống ở huyện Phong Thổ?"

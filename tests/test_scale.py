@@ -1,12 +1,15 @@
-"""The dense index follows the corpus size: exact below the threshold, HNSW above, recorded in the manifest."""
+"""What keeps ask fast as the index grows: the dense index type follows the size (exact below the
+threshold, HNSW above, recorded in the manifest) and BM25 candidates need no full sort."""
+import dataclasses
 import json
 import shutil
 
 import faiss
 import numpy as np
 
-from rag import store
+from rag import Filters, store
 from rag.ingest import ingest
+from rag.retrieval import HybridRetriever, top
 
 from .conftest import CORPUS
 
@@ -59,3 +62,21 @@ def test_ingest_records_hnsw_and_load_restores_its_search_setting(tmp_path, embe
     query = embedder.embed_queries(["Phong Thổ có bao nhiêu đảng viên?"])
     _, ids = index.dense.search(query, 3)
     assert list(ids[0]) == list(np.argsort(-(index.chunk_vectors @ query[0]))[:3])
+
+
+def test_top_gives_the_first_ids_of_a_stable_sort():
+    rng = np.random.default_rng(0)
+    for n, depth in ((1000, 50), (1000, 999), (50, 50), (10, 60)):
+        scores = rng.integers(0, 20, n).astype(np.float32)  # many ties, as BM25 gives
+        assert sorted(top(scores, depth)) == sorted(np.argsort(-scores, kind="stable")[:depth])
+
+
+def test_filtered_retrieval_is_exact_over_an_hnsw_index(corpus_index, embedder):
+    flat = store.load(corpus_index)
+    hnsw = dataclasses.replace(flat, dense=store.build_dense(flat.chunk_vectors, threshold=1))
+    question = "Phong Thổ có bao nhiêu đảng viên?"
+    query = embedder.embed_queries([question])[0]
+    only = Filters(source="002_30ff043197b154a6")
+    hits = [HybridRetriever(index).run(question, query, 5, only) for index in (flat, hnsw)]
+    assert [h.chunk.chunk_id for h in hits[0]] == [h.chunk.chunk_id for h in hits[1]]
+    assert hits[0] and all(h.chunk.doc_id == "002_30ff043197b154a6" for h in hits[0])
