@@ -21,7 +21,7 @@ from rag import RAG
 from rag.answering import CALIBRATION
 from rag.evaluation import contains, load_squad, squad_rag
 
-FEATURES = ["overlap", "context", "window", "dense", "typed", "rare", "unit", "answer_typed"]
+FEATURES = ["overlap", "context", "window", "dense", "typed", "rare", "unit", "answer_typed", "margin"]
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared/benchmarks/xquad-vi/xquad.vi.json"
 
 

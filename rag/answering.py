@@ -63,7 +63,7 @@ class ExtractiveReader:
         q_terms = {t for t in tokens(question) if not _is_question_word(t)}
         fusion = _z(np.array([h.score for h in hits], dtype=np.float32))
         best_of_hit = [-math.inf] * len(hits)
-        best = None
+        best, runner_up = None, -math.inf
         for j, hit in enumerate(hits):
             previous = frozenset()
             for i in self._sentences_of[hit.chunk.chunk_id]:
@@ -72,6 +72,7 @@ class ExtractiveReader:
                 previous = self._terms[i]
                 score = sum(SENTENCE_WEIGHTS[n] * v for n, v in features.items()) + FUSION_WEIGHT * fusion[j]
                 best_of_hit[j] = max(best_of_hit[j], score)
+                runner_up = max(runner_up, min(score, best[0])) if best else runner_up
                 if best is None or score > best[0]:
                     best = (score, i, features, features["window"], hit)
         order = sorted(range(len(hits)), key=lambda j: -best_of_hit[j])
@@ -87,6 +88,7 @@ class ExtractiveReader:
             "rare": self._coverage(set(sorted(q_terms, key=lambda t: -self._idf.get(t, self._idf_unseen))[:3]), seen),
             "unit": _has_asked_unit(question, self.index.documents[hit.chunk.doc_id].text, span),
             "answer_typed": typed,
+            "margin": min(1.0, best[0] - runner_up) if runner_up > -math.inf else 1.0,
         }
         return Reading(reranked, sentence, span, self._confidence(features), features)
 
@@ -109,7 +111,7 @@ class ExtractiveReader:
             if sentence.chunk_id.startswith(doc.doc_id + "#") and sentence.start <= at < sentence.end:
                 chunk = next(c for c in self.index.chunks if c.chunk_id == sentence.chunk_id)
                 features = dict.fromkeys(
-                    ["overlap", "context", "window", "dense", "typed", "rare", "unit", "answer_typed"], 1.0)
+                    ["overlap", "context", "window", "dense", "typed", "rare", "unit", "answer_typed", "margin"], 1.0)
                 others = tuple(h for h in hits if h.chunk.chunk_id != chunk.chunk_id)
                 return Reading((Hit(chunk, hits[0].score), *others), sentence, (at, at + len(doc.author)),
                                self._confidence(features), features)
