@@ -1,1 +1,1 @@
-"""Benchmarks of issue 6: `python benchmarks/run.py` (see docs/benchmarks.md)."""
+"""Benchmarks of issue 6: `python benchmarks/run.py` (README, "Benchmarks")."""

@@ -1,4 +1,4 @@
-"""Markdown tables from a results dict (what run.py prints; docs/benchmarks.md quotes them)."""
+"""Markdown tables from a results dict (what run.py prints; the README quotes them)."""
 from __future__ import annotations
 
 from .common import table

@@ -5,7 +5,7 @@ machine's arithmetic bound, memory, and growth to a million chunks.
 
 Prints Markdown tables and writes every number as JSON. --quick runs each part on tiny inputs
 (CI's smoke test); the full run (`make bench`) takes about an hour and a half on two cores.
-Results and how to read them: docs/benchmarks.md.
+Results and how to read them: README, "Benchmarks".
 """
 from __future__ import annotations
 

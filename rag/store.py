@@ -24,7 +24,7 @@ from .types import Chunk, Document, Sentence
 
 FORMAT_VERSION = 1
 CURRENT = "CURRENT"
-# The dense index follows the size of the corpus (measured in docs/benchmarks.md, "Growth"):
+# The dense index follows the size of the corpus (benchmarks/growth.py; README, "Benchmarks"):
 # below the threshold a flat scan is exact and takes at most ~5 ms a question on two cores;
 # above it an HNSW graph answers in ~3 ms at any size. M, efConstruction and efSearch are the
 # cheapest measured setting that keeps recall@10 >= 0.95 against exact search at 1M chunks.
