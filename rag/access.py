@@ -1,4 +1,5 @@
-"""ASGI middleware for `rag serve`: optional access control, and headers that keep the page offline.
+"""ASGI middleware for `rag serve`: optional access control, a request body limit, and headers
+that keep the page offline.
 
 Access control accepts, when enabled, any of: `Authorization: Bearer <token>`, the
 `X-RAG-Token` header, a `?token=` link (which sets a cookie and redirects to the same
@@ -80,6 +81,44 @@ class AccessControl:
         detail = ("Cần đăng nhập: gửi token (Authorization: Bearer …, X-RAG-Token hoặc ?token=…)"
                   " hoặc tài khoản HTTP Basic do quản trị viên cấp.")
         return JSONResponse({"detail": detail}, status_code=401, headers={"WWW-Authenticate": challenge})
+
+
+class BodyLimit:
+    """Refuse a request body over `max_bytes` with 413 before any route reads it: by its declared
+    Content-Length at once, and, for a chunked body, as soon as the bytes received pass the limit."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = Headers(scope=scope).get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            return await self.refuse()(scope, receive, send)
+        received, refused = 0, False
+
+        async def counting_receive() -> Message:
+            # Past the limit: answer 413 now, and tell the route the client left (routes catch
+            # exceptions raised while they read a body, so raising would become their 400).
+            nonlocal received, refused
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_bytes and not refused:
+                refused = True
+                await self.refuse()(scope, receive, send)
+            return {"type": "http.disconnect"} if refused else message
+
+        async def send_unless_refused(message: Message) -> None:
+            if not refused:
+                await send(message)
+
+        await self.app(scope, counting_receive, send_unless_refused)
+
+    def refuse(self) -> JSONResponse:
+        return JSONResponse({"detail": f"Yêu cầu quá lớn: tối đa {self.max_bytes:,} byte.".replace(",", ".")},
+                            status_code=413)
 
 
 class SecurityHeaders:

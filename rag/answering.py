@@ -1,11 +1,13 @@
 """Extractive reader: the best supporting sentence among the retrieved chunks, narrowed to the
 span the question asks for, with a calibrated confidence. It only ever copies indexed text.
 
-Everything a question does not change (sentence boundaries, sentence vectors, sentence
-terms, term weights) is prepared once when the index is loaded.
+Sentence boundaries and vectors come from the index; term weights are counted once when the
+index is loaded. A sentence's terms are computed when a question first reads it and kept in a
+bounded cache, so memory does not grow with the corpus (README, "Benchmarks", growth).
 """
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections import Counter, defaultdict
@@ -24,6 +26,7 @@ CALIBRATION = Path(__file__).with_name("calibration.json")
 # Tuned on the XQuAD-vi dev split (sentence containing the gold answer ranked first).
 SENTENCE_WEIGHTS = {"overlap": 1.0, "context": 0.6, "window": 1.0, "dense": 4.0, "typed": 0.5}
 PROXIMITY_WEIGHT = 1.0
+TERM_CACHE = 20_000  # sentences whose terms are kept (~100 MB); a cold sentence costs ~15 µs
 FUSION_WEIGHT = 0.15  # how much the retriever's order counts when re-ranking by sentence evidence
 QUESTION_WORDS = set(
     "bao nhiêu mấy ai gì nào đâu khi lúc giờ là có của được những các và trong đã bởi với cho về này "
@@ -49,9 +52,9 @@ class ExtractiveReader:
         self._sentences_of: dict[str, list[int]] = defaultdict(list)
         for i, sentence in enumerate(index.sentences):
             self._sentences_of[sentence.chunk_id].append(i)
-        self._terms = [frozenset(tokens(s.text)) for s in index.sentences]
-        self._idf = _idf(self._terms)
-        self._idf_unseen = math.log(1 + len(self._terms))
+        self._terms = functools.lru_cache(maxsize=TERM_CACHE)(self._sentence_terms)
+        self._idf = _idf(index.sentences)
+        self._idf_unseen = math.log(1 + len(index.sentences))
         self._titles = {d.doc_id: frozenset(tokens(d.title)) for d in index.documents.values()}
 
     def run(self, question: str, query_vector: np.ndarray, hits: list[Hit]) -> Reading:
@@ -68,8 +71,8 @@ class ExtractiveReader:
             previous = frozenset()
             for i in self._sentences_of[hit.chunk.chunk_id]:
                 features = self._features(kind, question, i, q_terms, query_vector, hit)
-                features["window"] = self._coverage(q_terms, self._terms[i] | previous)
-                previous = self._terms[i]
+                features["window"] = self._coverage(q_terms, self._terms(i) | previous)
+                previous = self._terms(i)
                 score = sum(SENTENCE_WEIGHTS[n] * v for n, v in features.items()) + FUSION_WEIGHT * fusion[j]
                 best_of_hit[j] = max(best_of_hit[j], score)
                 runner_up = max(runner_up, min(score, best[0])) if best else runner_up
@@ -82,23 +85,30 @@ class ExtractiveReader:
         _, i, features, window, hit = best
         sentence = self.index.sentences[i]
         span, typed = self._narrow(kind, question, sentence, q_terms)
-        seen = self._terms[i] | self._titles[hit.chunk.doc_id]
+        seen = self._terms(i) | self._titles[hit.chunk.doc_id]
         features = {
             **features,
-            "rare": self._coverage(set(sorted(q_terms, key=lambda t: -self._idf.get(t, self._idf_unseen))[:3]), seen),
+            "rare": self._coverage(set(self._rarest(q_terms, 3)), seen),
             "unit": _has_asked_unit(question, self.index.documents[hit.chunk.doc_id].text, span),
             "answer_typed": typed,
             "margin": min(1.0, best[0] - runner_up) if runner_up > -math.inf else 1.0,
         }
         return Reading(reranked, sentence, span, self._confidence(features), features)
 
+    def _rarest(self, q_terms: set[str], n: int) -> list[str]:
+        """The n rarest question terms; ties broken by the term, so a question always scores the same."""
+        return sorted(q_terms, key=lambda t: (-self._idf.get(t, self._idf_unseen), t))[:n]
+
+    def _sentence_terms(self, i: int) -> frozenset[str]:
+        return frozenset(tokens(self.index.sentences[i].text))
+
     def _features(self, kind: str, question: str, i: int, q_terms: set[str], query_vector: np.ndarray, hit: Hit) -> dict:
         text = self.index.sentences[i].text
         spans = candidate_spans(kind, text, question) if kind != "sentence" else []
         typed = 1.0 if kind == "sentence" else float(any(_is_novel(text, s, q_terms) for s in spans))
         return {
-            "overlap": self._coverage(q_terms, self._terms[i]),
-            "context": self._coverage(q_terms, self._terms[i] | self._titles[hit.chunk.doc_id]),
+            "overlap": self._coverage(q_terms, self._terms(i)),
+            "context": self._coverage(q_terms, self._terms(i) | self._titles[hit.chunk.doc_id]),
             "dense": float(self.index.sentence_vectors[i] @ query_vector),
             "typed": typed,
         }
@@ -151,10 +161,12 @@ def _is_question_word(term: str) -> bool:
     return all(part in QUESTION_WORDS for part in term.split("_"))
 
 
-def _idf(term_sets: list[frozenset[str]]) -> dict[str, float]:
-    df = Counter(t for terms in term_sets for t in terms)
-    n = len(term_sets)
-    return {t: math.log(1 + n / c) for t, c in df.items()}
+def _idf(sentences: list[Sentence]) -> dict[str, float]:
+    """Inverse sentence frequency of every term; the term sets are counted, not kept."""
+    df = Counter()
+    for sentence in sentences:
+        df.update(set(tokens(sentence.text)))
+    return {t: math.log(1 + len(sentences) / c) for t, c in df.items()}
 
 
 def _z(scores: np.ndarray) -> np.ndarray:

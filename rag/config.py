@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = []  # origins allowed to call the API
     feedback: Path = Path("feedback/feedback.jsonl")
     concurrency: int = 4  # questions answered in parallel
+    max_body_bytes: int = 1_048_576  # any request, the chat's history included
 
     @field_validator("frame_ancestors", "cors_origins", mode="before")
     @classmethod

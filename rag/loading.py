@@ -123,20 +123,21 @@ def content_hash(doc: Document) -> str:
 
 def _read_bytes(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        size = path.stat().st_size  # refuse a huge file before reading it into memory
+        data = path.read_bytes() if size <= MAX_FILE_BYTES else b""
     except FileNotFoundError:
         raise FileProblem(f"{path}: file not found; check the path.") from None
     except PermissionError:
         raise FileProblem(f"{path}: permission denied; make the file readable (chmod +r).") from None
     except IsADirectoryError:
         raise FileProblem(f"{path}: is a folder, not a file.") from None
-    if not data.strip():
-        raise FileProblem(f"{path}: file is empty; remove it or add the article text.")
-    if len(data) > MAX_FILE_BYTES:
+    if size > MAX_FILE_BYTES:
         raise FileProblem(
-            f"{path}: file is {len(data) // 2**20} MB, over the {MAX_FILE_BYTES // 2**20} MB limit "
+            f"{path}: file is {size // 2**20} MB, over the {MAX_FILE_BYTES // 2**20} MB limit "
             "for one article; split it into one file per article."
         )
+    if not data.strip():
+        raise FileProblem(f"{path}: file is empty; remove it or add the article text.")
     return data
 
 

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator  # noqa: E402
 from pydantic_core import PydanticCustomError  # noqa: E402
 
 from . import chat  # noqa: E402
-from .access import AccessControl, SecurityHeaders  # noqa: E402
+from .access import AccessControl, BodyLimit, SecurityHeaders  # noqa: E402
 from .config import Settings  # noqa: E402
 from .feedback import FeedbackLog  # noqa: E402
 from .pipeline import RAG  # noqa: E402
@@ -99,7 +99,9 @@ def create_app(rag: RAG, settings: Settings | None = None) -> FastAPI:
     app.add_api_route("/embed", lambda: RedirectResponse("embed/"), include_in_schema=False)
     mount_chat(app, chat.build(rag, feedback, embed=True, **options), "/embed")
     mount_chat(app, chat.build(rag, feedback, **options), "/")
-    # Outermost last: CORS answers preflights before access control asks for credentials.
+    # Outermost last: CORS answers preflights before access control asks for credentials, and
+    # access control refuses strangers before their body is read at all.
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(AccessControl, token=settings.token, basic_auth=settings.basic_auth)
     app.add_middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)
     app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],

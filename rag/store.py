@@ -127,8 +127,9 @@ def load(folder: Path, expected_embedder: str | None = None) -> Index:
         documents={d["doc_id"]: Document(**d) for d in _read_jsonl(generation / "documents.jsonl")},
         chunks=[Chunk(**c) for c in _read_jsonl(generation / "chunks.jsonl")],
         sentences=[Sentence(**s) for s in _read_jsonl(generation / "sentences.jsonl")],
-        chunk_vectors=np.load(generation / "chunk_vectors.npy"),
-        sentence_vectors=np.load(generation / "sentence_vectors.npy"),
+        # Mapped, not read: a question touches the vectors of a few chunks and their sentences.
+        chunk_vectors=np.load(generation / "chunk_vectors.npy", mmap_mode="r"),
+        sentence_vectors=np.load(generation / "sentence_vectors.npy", mmap_mode="r"),
         dense=_read_dense(generation / "chunks.faiss", manifest.get("dense", {})),
         lexical=LexicalIndex.load(generation / "bm25"),
         generation=generation.name,

@@ -46,4 +46,4 @@ def test_quick_benchmark_reports_every_part(tmp_path):
         assert row["split"]["ask"]["p50_ms"] > 0 and row["dense_search"]["p50_ms"] > 0 and row["memory"]["rss_mib"] > 0
     assert large["ef_sweep"] and large["hnsw_sweep"] and 0 < large["gaussian"]["recall_at_10"] <= 1.0
     assert results["growth"]["data"]["model"]["real_lid"] > 0
-    assert results["growth"]["projected"][str(large["size"])]["ask_p50_ms"] > 0
+    assert large["sentences"] > large["size"] and large["split"]["steps_ms"]["answer_extraction"] > 0

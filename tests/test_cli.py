@@ -1,4 +1,5 @@
 """The `rag` command: one clear line per problem, exit codes, JSON output."""
+import ctypes
 import json
 import os
 import shutil
@@ -8,9 +9,19 @@ import sys
 from .conftest import CORPUS
 
 
-def rag(*args, cwd=None):
+def rag(*args, cwd=None, preexec_fn=None):
     env = dict(os.environ, HF_HUB_OFFLINE="1")
-    return subprocess.run([sys.executable, "-m", "rag", *args], capture_output=True, text=True, env=env, cwd=cwd)
+    return subprocess.run([sys.executable, "-m", "rag", *args], capture_output=True, text=True, env=env, cwd=cwd,
+                          preexec_fn=preexec_fn)
+
+
+def without_root_file_access():
+    """Root reads every file whatever its mode; without these two capabilities the mode counts."""
+    if os.geteuid() == 0:
+        libc = ctypes.CDLL(None, use_errno=True)
+        for capability in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
+            if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP, for the child only
+                raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
 
 
 def test_ingest_names_each_bad_file_and_ingests_the_rest(tmp_path):
@@ -31,6 +42,20 @@ def test_ingest_names_each_bad_file_and_ingests_the_rest(tmp_path):
     chunks = [json.loads(x) for x in rag("chunks", "--index", str(tmp_path / "index")).stdout.splitlines()]
     assert {c["doc_id"] for c in chunks} == {"003_8bd0d3019a000018"}
     assert set(chunks[0]) == {"doc_id", "chunk_id", "title", "start", "end", "text"}
+
+
+def test_an_unreadable_file_is_named_and_the_rest_ingests(tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    shutil.copy(CORPUS / "003_8bd0d3019a000018.txt", folder)
+    locked = folder / "locked.txt"
+    shutil.copy(CORPUS / "000_ab156e6516d54533.txt", locked)
+    locked.chmod(0)
+    result = rag("ingest", str(folder), "--index", str(tmp_path / "index"), "-q", preexec_fn=without_root_file_access)
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    line = next(x for x in result.stderr.splitlines() if "locked.txt" in x)
+    assert "permission denied" in line and "chmod +r" in line
+    assert "1 bài mới" in result.stdout
 
 
 def test_ingest_fails_when_nothing_could_be_ingested(tmp_path):

@@ -87,6 +87,20 @@ def test_a_body_that_is_not_json_is_refused_not_a_500(client, content, status):
     assert response.status_code == status and response.json()["detail"]
 
 
+@pytest.mark.parametrize("path", ["/api/ask", "/gradio_api/queue/join", "/embed/gradio_api/queue/join"])
+def test_a_body_over_the_limit_is_refused_before_it_is_read(rag, tmp_path, path):
+    limited = TestClient(make_app(rag, tmp_path, max_body_bytes=2_000))
+    small = limited.post("/api/ask", json={"question": QUESTION})
+    assert small.status_code == 200 and small.json()["answer"] == ANSWER
+    body = json.dumps({"question": QUESTION, "padding": "x" * 5_000}).encode()
+    declared = limited.post(path, content=body, headers={"content-type": "application/json"})
+    assert declared.status_code == 413 and declared.json()["detail"] == "Yêu cầu quá lớn: tối đa 2.000 byte."
+    # Chunked: no Content-Length to judge by, so the bytes are counted as they arrive.
+    chunked = limited.post(path, content=(body[i:i + 500] for i in range(0, len(body), 500)),
+                           headers={"content-type": "application/json"})
+    assert chunked.status_code == 413 and "2.000 byte" in chunked.json()["detail"]
+
+
 def test_health(client, rag):
     response = client.get("/api/health")
     assert response.status_code == 200
