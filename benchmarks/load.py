@@ -1,9 +1,11 @@
 """Load test of `rag serve`: N concurrent users asking for a fixed time, then a report.
 
-    python benchmarks/load.py [--users 50] [--seconds 60] [--soak-minutes 0] [--index index]
+    python benchmarks/load.py [--users 50] [--seconds 60] [--think 0] [--soak-minutes 0] [--index index]
 
 Starts `rag serve` on 127.0.0.1 (a free port) over the index, runs the users with an async
-HTTP client (each asks, waits for the answer, asks the next question), stops by itself, and
+HTTP client (each asks, waits for the answer, pauses --think seconds on average — 0, the default,
+asks again at once; a person reading the answer takes several — then asks the next question),
+stops by itself, and
 prints throughput, latency p50/p95/p99, errors and the server's resident memory (VmRSS)
 sampled every few seconds — flat memory over a long --soak-minutes run means no leak.
 Writes benchmarks/load.json.
@@ -14,6 +16,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import socket
 import statistics
 import subprocess
@@ -62,8 +65,9 @@ async def wait_ready(client: httpx.AsyncClient, base: str, timeout: float = 180)
     raise SystemExit("rag serve did not become healthy")
 
 
-async def user(client: httpx.AsyncClient, base: str, n: int, stop: float, results: list) -> None:
-    i = n
+async def user(client: httpx.AsyncClient, base: str, n: int, stop: float, results: list, think: float) -> None:
+    i, pauses = n, random.Random(n)
+    await asyncio.sleep(pauses.uniform(0, think))  # people do not all press Enter at the same instant
     while time.monotonic() < stop:
         question = QUESTIONS[i % len(QUESTIONS)]
         i += 1
@@ -74,6 +78,8 @@ async def user(client: httpx.AsyncClient, base: str, n: int, stop: float, result
         except httpx.HTTPError:
             ok = False
         results.append((time.perf_counter() - started, ok))
+        if think:
+            await asyncio.sleep(pauses.uniform(0.5 * think, 1.5 * think))
 
 
 async def sample_memory(pid: int, stop: float, samples: list, every: float) -> None:
@@ -82,7 +88,7 @@ async def sample_memory(pid: int, stop: float, samples: list, every: float) -> N
         await asyncio.sleep(every)
 
 
-async def run(base: str, pid: int, users: int, seconds: float) -> dict:
+async def run(base: str, pid: int, users: int, seconds: float, think: float = 0.0) -> dict:
     limits = httpx.Limits(max_connections=users, max_keepalive_connections=users)
     async with httpx.AsyncClient(timeout=60, limits=limits) as client:
         await wait_ready(client, base)
@@ -91,14 +97,14 @@ async def run(base: str, pid: int, users: int, seconds: float) -> dict:
         start = time.monotonic()
         stop = start + seconds
         await asyncio.gather(
-            *(user(client, base, n, stop, results) for n in range(users)),
+            *(user(client, base, n, stop, results, think) for n in range(users)),
             sample_memory(pid, stop, memory, max(1.0, seconds / 60)),
         )
         elapsed = time.monotonic() - start
     latencies = sorted(t * 1000 for t, _ in results)
     q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else latencies * 99
     return {
-        "users": users, "seconds": round(elapsed, 1), "requests": len(results),
+        "users": users, "think_s": think, "seconds": round(elapsed, 1), "requests": len(results),
         "errors": sum(not ok for _, ok in results),
         "throughput_per_s": round(len(results) / elapsed, 1),
         "latency_ms": {"p50": round(q[49], 1), "p95": round(q[94], 1), "p99": round(q[98], 1)},
@@ -113,6 +119,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--think", type=float, default=0, help="mean pause between a user's questions, s")
     parser.add_argument("--soak-minutes", type=float, default=0, help="run this long instead")
     parser.add_argument("--index", default="index")
     parser.add_argument("--out", default="benchmarks/load.json")
@@ -124,7 +131,7 @@ def main() -> None:
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         seconds = args.soak_minutes * 60 or args.seconds
-        report = asyncio.run(run(f"http://127.0.0.1:{port}", server.pid, args.users, seconds))
+        report = asyncio.run(run(f"http://127.0.0.1:{port}", server.pid, args.users, seconds, args.think))
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -85,6 +85,13 @@ def _memory(r: dict) -> str:
     ])
 
 
+RECALL = "recall@10: ids / within ε"
+
+
+def _recall(row: dict) -> str:
+    return f"{row['recall_at_10']} / {row['recall_at_10_eps']}"
+
+
 def _growth(r: dict) -> str:
     model = r["data"]["model"]
     rows, stress = [], []
@@ -95,21 +102,21 @@ def _growth(r: dict) -> str:
         steps = s["split"]["steps_ms"]
         rows.append([s["size"], s["synthetic_vectors"], s["sentences"], _dense_name(s["dense"]), s["dense_build_s"],
                      s["bm25_build_s"], s["tokenize_s_estimate"], s["split"]["prepare_s"], s["flat_search"]["p50_ms"],
-                     s["dense_search"]["p50_ms"], s["recall_at_10"], steps["bm25"], steps["fusion"],
+                     s["dense_search"]["p50_ms"], _recall(s), steps["bm25"], steps["fusion"],
                      steps["answer_extraction"], s["split"]["ask"]["p50_ms"], s["split"]["ask"]["p95_ms"],
                      s["memory"]["rss_mib"], s["memory"]["peak_rss_mib"]])
         if g := s.get("gaussian"):
             stress.append([s["size"], _dense_name(g["dense"]), g["dense_build_s"], g["flat_search"]["p50_ms"],
-                           g["dense_search"]["p50_ms"], g["recall_at_10"]])
+                           g["dense_search"]["p50_ms"], _recall(g)])
     out = [f"### Growth ({r['data']['real_vectors']} real vectors, then synthetic; {r['options']['queries']} real "
            f"questions). LID seen by the questions: real {model['real_lid']}, matched {model['matched_lid']} "
            f"(jitter {model['jitter']}), Gaussian {model['gaussian_lid']}",
            table(["chunks", "synthetic", "sentences", "dense index", "dense build s", "BM25 build s",
-                  "+ tokenising s (est.)", "load: reader s", "flat search p50 ms", "dense search p50 ms", "recall@10",
+                  "+ tokenising s (est.)", "load: reader s", "flat search p50 ms", "dense search p50 ms", RECALL,
                   "BM25 ms", "fusion ms", "reader ms", "ask p50 ms", "ask p95 ms", "RSS MiB", "peak RSS MiB"], rows),
            "Stress test, structureless Gaussian vectors:",
            table(["chunks", "dense index", "dense build s", "flat search p50 ms", "dense search p50 ms",
-                  "recall@10"], stress)]
+                  RECALL], stress)]
     for s in (s for s in r["sizes"] if "failed" not in s):
         for data, row in (("matched", s), ("Gaussian", s.get("gaussian"))):
             if row is None:
@@ -120,9 +127,14 @@ def _growth(r: dict) -> str:
             for graph in graphs:
                 out.append(f"HNSW M={graph['M']}, efConstruction={graph['efConstruction']}, {s['size']:,} {data} "
                            f"vectors (build {graph['build_s']} s):")
-                out.append(table(["efSearch", "recall@10", "search p50 ms", "search p95 ms"],
-                                 [[e["efSearch"], e["recall_at_10"], e["search"]["p50_ms"], e["search"]["p95_ms"]]
+                out.append(table(["efSearch", RECALL, "search p50 ms", "search p95 ms"],
+                                 [[e["efSearch"], _recall(e), e["search"]["p50_ms"], e["search"]["p95_ms"]]
                                   for e in graph["ef"]]))
+            if ivf := row.get("ivf"):
+                out.append(f"IVF, {ivf['nlist']:,} lists, {s['size']:,} {data} vectors (build {ivf['build_s']} s):")
+                out.append(table(["nprobe", RECALL, "search p50 ms", "search p95 ms"],
+                                 [[e["nprobe"], _recall(e), e["search"]["p50_ms"], e["search"]["p95_ms"]]
+                                  for e in ivf["nprobe"]]))
     return "\n\n".join(out)
 
 

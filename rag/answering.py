@@ -26,7 +26,7 @@ CALIBRATION = Path(__file__).with_name("calibration.json")
 # Tuned on the XQuAD-vi dev split (sentence containing the gold answer ranked first).
 SENTENCE_WEIGHTS = {"overlap": 1.0, "context": 0.6, "window": 1.0, "dense": 4.0, "typed": 0.5}
 PROXIMITY_WEIGHT = 1.0
-TERM_CACHE = 20_000  # sentences whose terms are kept (~100 MB); a cold sentence costs ~15 µs
+TERM_CACHE = 20_000  # sentences (and titles) whose terms are kept, ~100 MB; a miss costs ~15 µs
 FUSION_WEIGHT = 0.15  # how much the retriever's order counts when re-ranking by sentence evidence
 QUESTION_WORDS = set(
     "bao nhiêu mấy ai gì nào đâu khi lúc giờ là có của được những các và trong đã bởi với cho về này "
@@ -52,10 +52,13 @@ class ExtractiveReader:
         self._sentences_of: dict[str, list[int]] = defaultdict(list)
         for i, sentence in enumerate(index.sentences):
             self._sentences_of[sentence.chunk_id].append(i)
+        self._chunks_of: dict[str, list[int]] = defaultdict(list)
+        for i, chunk in enumerate(index.chunks):
+            self._chunks_of[chunk.doc_id].append(i)
         self._terms = functools.lru_cache(maxsize=TERM_CACHE)(self._sentence_terms)
         self._idf = _idf(index.sentences)
         self._idf_unseen = math.log(1 + len(index.sentences))
-        self._titles = {d.doc_id: frozenset(tokens(d.title)) for d in index.documents.values()}
+        self._title_terms = functools.lru_cache(maxsize=TERM_CACHE)(self._doc_title_terms)
 
     def run(self, question: str, query_vector: np.ndarray, hits: list[Hit]) -> Reading:
         kind = question_type(question)
@@ -85,7 +88,7 @@ class ExtractiveReader:
         _, i, features, window, hit = best
         sentence = self.index.sentences[i]
         span, typed = self._narrow(kind, question, sentence, q_terms)
-        seen = self._terms(i) | self._titles[hit.chunk.doc_id]
+        seen = self._terms(i) | self._title_terms(hit.chunk.doc_id)
         features = {
             **features,
             "rare": self._coverage(set(self._rarest(q_terms, 3)), seen),
@@ -102,13 +105,16 @@ class ExtractiveReader:
     def _sentence_terms(self, i: int) -> frozenset[str]:
         return frozenset(tokens(self.index.sentences[i].text))
 
+    def _doc_title_terms(self, doc_id: str) -> frozenset[str]:
+        return frozenset(tokens(self.index.documents[doc_id].title))
+
     def _features(self, kind: str, question: str, i: int, q_terms: set[str], query_vector: np.ndarray, hit: Hit) -> dict:
         text = self.index.sentences[i].text
         spans = candidate_spans(kind, text, question) if kind != "sentence" else []
         typed = 1.0 if kind == "sentence" else float(any(_is_novel(text, s, q_terms) for s in spans))
         return {
             "overlap": self._coverage(q_terms, self._terms(i)),
-            "context": self._coverage(q_terms, self._terms(i) | self._titles[hit.chunk.doc_id]),
+            "context": self._coverage(q_terms, self._terms(i) | self._title_terms(hit.chunk.doc_id)),
             "dense": float(self.index.sentence_vectors[i] @ query_vector),
             "typed": typed,
         }
@@ -117,9 +123,10 @@ class ExtractiveReader:
         """Who wrote it: the author line of the best article, copied from its text."""
         doc = self.index.documents[hits[0].chunk.doc_id]
         at = doc.text.rfind(doc.author) if doc.author else -1
-        for sentence in self.index.sentences:
-            if sentence.chunk_id.startswith(doc.doc_id + "#") and sentence.start <= at < sentence.end:
-                chunk = next(c for c in self.index.chunks if c.chunk_id == sentence.chunk_id)
+        for chunk in (self.index.chunks[c] for c in self._chunks_of[doc.doc_id]):
+            for sentence in (self.index.sentences[i] for i in self._sentences_of[chunk.chunk_id]):
+                if not sentence.start <= at < sentence.end:
+                    continue
                 features = dict.fromkeys(
                     ["overlap", "context", "window", "dense", "typed", "rare", "unit", "answer_typed", "margin"], 1.0)
                 others = tuple(h for h in hits if h.chunk.chunk_id != chunk.chunk_id)
