@@ -137,7 +137,8 @@ def dense_measures(vectors: np.ndarray, queries: np.ndarray, options: dict, scra
     graphs = options["sweep"] if sweep else []
     result["hnsw_sweep"] = [hnsw_graph(vectors, queries, truth, m, efc, options["ef"], scratch) for m, efc in graphs]
     if len(vectors) >= options["ivf"]["from_size"]:
-        result["ivf"] = ivf_lists(vectors, queries, truth, options["ivf"]["nlist"], options["ivf"]["nprobe"])
+        lists = store.ivf_lists(len(vectors))
+        result["ivf"] = ivf_lists(vectors, queries, truth, lists, [lists // share for share in options["ivf"]["shares"]])
     return result | {"index": dense}
 
 

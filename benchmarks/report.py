@@ -139,6 +139,8 @@ def _growth(r: dict) -> str:
 
 
 def _dense_name(described: dict) -> str:
+    if described["faiss"] == "IndexIVFFlat":
+        return f"IVF nlist={described['nlist']} nprobe={described['nprobe']}"
     if described["faiss"] == "IndexHNSWFlat":
         return f"HNSW M={described['M']} efC={described['efConstruction']} ef={described['efSearch']}"
     return described["faiss"]

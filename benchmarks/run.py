@@ -50,14 +50,14 @@ class Plan:
 
 FULL = Plan(corpus_files=None, questions=110, rounds=3, ingest_documents=240, sweep_sample=300, settings=tuple(throughput.SETTINGS),
             profile=True, memory_questions=1000, growth_sizes=(10_000, 100_000, 1_000_000),
-            growth={"threshold": store.HNSW_THRESHOLD, "queries": 200, "ef": [64, 128, 256, 512, 1024, 2048],
+            growth={"threshold": store.DENSE_THRESHOLD, "queries": 200, "ef": [64, 128, 256, 512, 1024, 2048],
                     "sweep": [[16, 100], [32, 100], [48, 100]], "sweep_size": 100_000, "stress_up_to": 1_000_000,
-                    "ivf": {"from_size": 1_000_000, "nlist": 4096, "nprobe": [16, 64, 256]}})
+                    "ivf": {"from_size": 100_000, "shares": [32, 16, 8, 4]}})
 # Tiny, but every path runs: both index types (threshold lowered), both embedders, two settings.
 QUICK = Plan(corpus_files=1, questions=5, rounds=1, ingest_documents=2, sweep_sample=6, settings=((1, 8, 2),),
              profile=False, memory_questions=10, growth_sizes=(1_000, 3_000),
              growth={"threshold": 2_000, "queries": 5, "ef": [16, 64], "sweep": [[16, 40]], "sweep_size": 3_000,
-                     "stress_up_to": 3_000, "ivf": {"from_size": 3_000, "nlist": 16, "nprobe": [2, 8]}})
+                     "stress_up_to": 3_000, "ivf": {"from_size": 3_000, "shares": [8, 2]}})
 
 
 def main(argv: list[str] | None = None) -> dict:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import math
 import os
 import shutil
 import time
@@ -25,13 +26,18 @@ from .types import Chunk, Document, Sentence
 FORMAT_VERSION = 1
 CURRENT = "CURRENT"
 # The dense index follows the size of the corpus (benchmarks/growth.py; README, "Benchmarks"):
-# below the threshold a flat scan is exact and takes at most ~5 ms a question on two cores, no
-# slower than the graph; above it an HNSW graph answers in 5-12 ms up to a million chunks.
-# efSearch is what keeps recall@10 >= 0.95 against exact search at 1M synthetic e5-like chunks.
-HNSW_THRESHOLD = 20_000
-HNSW_M = 32
-HNSW_EF_CONSTRUCTION = 100
-HNSW_EF_SEARCH = 1024
+# below the threshold a flat scan is exact and takes at most ~2 ms a question on two cores; above
+# it an inverted file (k-means lists, a share of them scanned per question). At a million chunks
+# an HNSW graph lost most true neighbours among near-duplicate passages (reposted articles), where
+# the inverted file found them all; the lists and the share scanned are the measured choice.
+DENSE_THRESHOLD = 20_000
+IVF_PROBED_SHARE = 8  # scan 1/8 of the lists
+IVF_TRAINING_PER_LIST = 64  # k-means sample: 64 vectors a list
+
+
+def ivf_lists(count: int) -> int:
+    """About 4 × √count lists, a power of two (faiss's guideline: 4-16 × √N), no more than vectors."""
+    return max(1, min(count, 1 << round(math.log2(4 * math.sqrt(max(count, 1))))))
 
 
 class IndexProblem(Exception):
@@ -56,13 +62,17 @@ class Index:
 
 
 def build_dense(vectors: np.ndarray, threshold: int | None = None) -> faiss.Index:
-    """Exact inner-product search below `threshold` vectors (HNSW_THRESHOLD), an HNSW graph from there on."""
-    if len(vectors) < (HNSW_THRESHOLD if threshold is None else threshold):
-        index = faiss.IndexFlatIP(vectors.shape[1])
+    """Exact inner-product search below `threshold` vectors (DENSE_THRESHOLD), an inverted file above."""
+    dim = vectors.shape[1]
+    if len(vectors) < (DENSE_THRESHOLD if threshold is None else threshold):
+        index = faiss.IndexFlatIP(dim)
     else:
-        index = faiss.IndexHNSWFlat(vectors.shape[1], HNSW_M, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-        index.hnsw.efSearch = HNSW_EF_SEARCH
+        lists = ivf_lists(len(vectors))
+        index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, lists, faiss.METRIC_INNER_PRODUCT)
+        sample = np.random.default_rng(0).choice(len(vectors), min(len(vectors), IVF_TRAINING_PER_LIST * lists),
+                                                 replace=False)
+        index.train(np.ascontiguousarray(vectors[np.sort(sample)]))
+        index.nprobe = max(1, lists // IVF_PROBED_SHARE)
     if len(vectors):
         index.add(vectors)
     return index
@@ -70,18 +80,16 @@ def build_dense(vectors: np.ndarray, threshold: int | None = None) -> faiss.Inde
 
 def describe_dense(index: faiss.Index) -> dict:
     """The manifest's record of the dense index: its type and the parameters to restore on load."""
-    if isinstance(index, faiss.IndexHNSW):
-        return {"faiss": "IndexHNSWFlat", "metric": "inner_product", "M": index.hnsw.nb_neighbors(1),
-                "efConstruction": index.hnsw.efConstruction, "efSearch": index.hnsw.efSearch}
+    if isinstance(index, faiss.IndexIVF):
+        return {"faiss": "IndexIVFFlat", "metric": "inner_product", "nlist": index.nlist, "nprobe": index.nprobe}
     return {"faiss": type(index).__name__, "metric": "inner_product"}
 
 
 def _read_dense(path: Path, described: dict) -> faiss.Index:
     index = faiss.read_index(str(path))
-    # efSearch is a query-time setting that not every faiss version writes to the file:
-    # the manifest is its record.
-    if isinstance(index, faiss.IndexHNSW) and "efSearch" in described:
-        index.hnsw.efSearch = described["efSearch"]
+    # nprobe is a query-time setting: the manifest is its record.
+    if isinstance(index, faiss.IndexIVF) and "nprobe" in described:
+        index.nprobe = described["nprobe"]
     return index
 
 

@@ -40,12 +40,14 @@ def test_quick_benchmark_reports_every_part(tmp_path):
     assert all(d["mib_per_1000_chunks"] > 0 for d in memory["disk"].values())
 
     small, large = results["growth"]["sizes"]
-    assert small["dense"]["faiss"] == "IndexFlatIP" and large["dense"]["faiss"] == "IndexHNSWFlat"
+    assert small["dense"]["faiss"] == "IndexFlatIP" and large["dense"]["faiss"] == "IndexIVFFlat"
     assert small["recall_at_10"] == small["recall_at_10_eps"] == 1.0
     assert 0 < large["recall_at_10"] <= large["recall_at_10_eps"] <= 1.0
     for row in (small, large):
         assert row["split"]["ask"]["p50_ms"] > 0 and row["dense_search"]["p50_ms"] > 0 and row["memory"]["rss_mib"] > 0
-    assert large["ef_sweep"] and large["hnsw_sweep"] and 0 < large["gaussian"]["recall_at_10"] <= 1.0
+    assert large["hnsw_sweep"] and 0 < large["gaussian"]["recall_at_10"] <= 1.0
     assert results["growth"]["data"]["model"]["real_lid"] > 0
-    assert [e["nprobe"] for e in large["ivf"]["nprobe"]] == [2, 8] and 0 < large["ivf"]["nprobe"][-1]["recall_at_10_eps"] <= 1
+    ivf = large["ivf"]
+    assert [e["nprobe"] for e in ivf["nprobe"]] == [ivf["nlist"] // 8, ivf["nlist"] // 2]
+    assert 0 < ivf["nprobe"][-1]["recall_at_10_eps"] <= 1
     assert large["sentences"] > large["size"] and large["split"]["steps_ms"]["answer_extraction"] > 0
