@@ -43,7 +43,7 @@ eval: install $(INDEX)/CURRENT
 	$(VENV)/bin/rag eval eval/facts.jsonl --index $(INDEX)
 
 # Latency against LangChain, ingest throughput, memory, growth to 1M chunks (README, "Benchmarks").
-# About an hour and a half on two cores; writes benchmarks/results.json.
+# About half an hour on two cores; writes benchmarks/results.json.
 bench: install
 	$(PY) benchmarks/run.py --out benchmarks/results.json
 
