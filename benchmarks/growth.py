@@ -78,9 +78,10 @@ def run(data: Path, sizes: list[int], options: dict, save=lambda rows: None) -> 
 
 
 def measure(data: Path, size: int, options: dict) -> dict:
-    """The whole product index at `size` chunks, then its asks. options: threshold (flat/HNSW
-    switch), queries, ef (efSearch values to try), sweep ([M, efConstruction] graphs to build at
-    sweep_size), stress_up_to (largest size that also gets the Gaussian stress test)."""
+    """The whole product index at `size` chunks, then its asks. options: threshold (flat/IVF
+    switch), queries, sweep ([M, efConstruction] HNSW graphs to build at sweep_size), ef (their
+    efSearch values), ivf (from_size, and the shares of lists to scan: 8 = an eighth),
+    stress_up_to (largest size that also gets the Gaussian stress test)."""
     texts = json.loads((data / "texts.json").read_text(encoding="utf-8"))
     real, queries = np.load(data / "real_vectors.npy"), np.load(data / "query_vectors.npy")[: options["queries"]]
     rng = np.random.default_rng(size)
@@ -123,8 +124,9 @@ def _mapped(path: Path, source: np.ndarray, rows: np.ndarray | None = None, bloc
 
 
 def dense_measures(vectors: np.ndarray, queries: np.ndarray, options: dict, scratch: Path, sweep: bool) -> dict:
-    """Exact search, then the index build_dense picks: build time, latency, recall@10, efSearch sweep;
-    with `sweep`, the candidate HNSW graphs too. "index" holds the built index."""
+    """Exact search, then the index build_dense picks (build time, latency, recall@10); with
+    `sweep`, the candidate HNSW graphs; from options["ivf"]["from_size"] vectors, the inverted
+    file swept over the share of its lists scanned. "index" holds the built index."""
     result = {}
     truth = _exact(vectors, queries, result)
     started = time.perf_counter()
@@ -132,13 +134,10 @@ def dense_measures(vectors: np.ndarray, queries: np.ndarray, options: dict, scra
     result |= {"dense_build_s": round(time.perf_counter() - started, 2), "dense": store.describe_dense(dense),
                "dense_search": summary(time_calls(lambda q: dense.search(q[None], DEPTH), queries)),
                **recall(dense, queries, truth), "dense_mib": _mib(dense, scratch)}
-    if isinstance(dense, faiss.IndexHNSW):
-        result["ef_sweep"] = ef_sweep(dense, queries, truth, options["ef"])
     graphs = options["sweep"] if sweep else []
     result["hnsw_sweep"] = [hnsw_graph(vectors, queries, truth, m, efc, options["ef"], scratch) for m, efc in graphs]
-    if len(vectors) >= options["ivf"]["from_size"]:
-        lists = store.ivf_lists(len(vectors))
-        result["ivf"] = ivf_lists(vectors, queries, truth, lists, [lists // share for share in options["ivf"]["shares"]])
+    if isinstance(dense, faiss.IndexIVF) and len(vectors) >= options["ivf"]["from_size"]:
+        result["ivf"] = ivf_sweep(dense, queries, truth, options["ivf"]["shares"])
     return result | {"index": dense}
 
 
@@ -243,19 +242,16 @@ def hnsw_graph(vectors, queries, truth, m: int, ef_construction: int, ef_values:
             "mib": _mib(index, scratch), "ef": ef_sweep(index, queries, truth, ef_values)}
 
 
-def ivf_lists(vectors, queries, truth, nlist: int, nprobe_values: list[int]) -> dict:
-    """The inverted-file alternative to HNSW: k-means lists, `nprobe` of them scanned per question."""
-    started = time.perf_counter()
-    index = faiss.IndexIVFFlat(faiss.IndexFlatIP(vectors.shape[1]), vectors.shape[1], nlist, faiss.METRIC_INNER_PRODUCT)
-    sample = np.random.default_rng(0).choice(len(vectors), min(len(vectors), 64 * nlist), replace=False)
-    index.train(vectors[np.sort(sample)])
-    index.add(vectors)
+def ivf_sweep(index: faiss.IndexIVF, queries, truth, shares: list[int]) -> dict:
+    """Recall and latency of the inverted file for each share of its lists scanned (8 = an eighth)."""
+    configured = index.nprobe
     rows = []
-    for nprobe in nprobe_values:
+    for nprobe in (max(1, index.nlist // share) for share in shares):
         index.nprobe = nprobe
         rows.append({"nprobe": nprobe, **recall(index, queries, truth),
                      "search": summary(time_calls(lambda q: index.search(q[None], DEPTH), queries))})
-    return {"nlist": nlist, "build_s": round(time.perf_counter() - started, 2), "nprobe": rows}
+    index.nprobe = configured
+    return {"nlist": index.nlist, "nprobe": rows}
 
 
 def _mib(index: faiss.Index, scratch: Path) -> float:

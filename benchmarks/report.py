@@ -121,17 +121,14 @@ def _growth(r: dict) -> str:
         for data, row in (("matched", s), ("Gaussian", s.get("gaussian"))):
             if row is None:
                 continue
-            graphs = row["hnsw_sweep"] + ([{"M": row["dense"]["M"], "efConstruction": row["dense"]["efConstruction"],
-                                            "build_s": row["dense_build_s"], "ef": row["ef_sweep"]}]
-                                          if "ef_sweep" in row else [])
-            for graph in graphs:
+            for graph in row["hnsw_sweep"]:
                 out.append(f"HNSW M={graph['M']}, efConstruction={graph['efConstruction']}, {s['size']:,} {data} "
                            f"vectors (build {graph['build_s']} s):")
                 out.append(table(["efSearch", RECALL, "search p50 ms", "search p95 ms"],
                                  [[e["efSearch"], _recall(e), e["search"]["p50_ms"], e["search"]["p95_ms"]]
                                   for e in graph["ef"]]))
             if ivf := row.get("ivf"):
-                out.append(f"IVF, {ivf['nlist']:,} lists, {s['size']:,} {data} vectors (build {ivf['build_s']} s):")
+                out.append(f"IVF, {ivf['nlist']:,} lists, {s['size']:,} {data} vectors (build {row['dense_build_s']} s):")
                 out.append(table(["nprobe", RECALL, "search p50 ms", "search p95 ms"],
                                  [[e["nprobe"], _recall(e), e["search"]["p50_ms"], e["search"]["p95_ms"]]
                                   for e in ivf["nprobe"]]))
@@ -141,6 +138,4 @@ def _growth(r: dict) -> str:
 def _dense_name(described: dict) -> str:
     if described["faiss"] == "IndexIVFFlat":
         return f"IVF nlist={described['nlist']} nprobe={described['nprobe']}"
-    if described["faiss"] == "IndexHNSWFlat":
-        return f"HNSW M={described['M']} efC={described['efConstruction']} ef={described['efSearch']}"
     return described["faiss"]

@@ -63,18 +63,24 @@ class Index:
 
 def build_dense(vectors: np.ndarray, threshold: int | None = None) -> faiss.Index:
     """Exact inner-product search below `threshold` vectors (DENSE_THRESHOLD), an inverted file above."""
-    dim = vectors.shape[1]
-    if len(vectors) < (DENSE_THRESHOLD if threshold is None else threshold):
-        index = faiss.IndexFlatIP(dim)
-    else:
+    if len(vectors) >= (DENSE_THRESHOLD if threshold is None else threshold):
         lists = ivf_lists(len(vectors))
-        index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, lists, faiss.METRIC_INNER_PRODUCT)
-        sample = np.random.default_rng(0).choice(len(vectors), min(len(vectors), IVF_TRAINING_PER_LIST * lists),
-                                                 replace=False)
-        index.train(np.ascontiguousarray(vectors[np.sort(sample)]))
-        index.nprobe = max(1, lists // IVF_PROBED_SHARE)
+        return build_ivf(vectors, lists, max(1, lists // IVF_PROBED_SHARE))
+    index = faiss.IndexFlatIP(vectors.shape[1])
     if len(vectors):
         index.add(vectors)
+    return index
+
+
+def build_ivf(vectors: np.ndarray, lists: int, probed: int) -> faiss.IndexIVFFlat:
+    """An inverted file of `lists` k-means lists, trained on a sample, `probed` of them scanned."""
+    dim = vectors.shape[1]
+    index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, lists, faiss.METRIC_INNER_PRODUCT)
+    sample = np.random.default_rng(0).choice(len(vectors), min(len(vectors), IVF_TRAINING_PER_LIST * lists),
+                                             replace=False)
+    index.train(np.ascontiguousarray(vectors[np.sort(sample)]))
+    index.add(vectors)
+    index.nprobe = probed
     return index
 
 
