@@ -3,10 +3,9 @@
     python benchmarks/load.py [--users 50] [--seconds 60] [--think 0] [--soak-minutes 0] [--index index]
 
 Starts `rag serve` on 127.0.0.1 (a free port) over the index, runs the users with an async
-HTTP client (each asks, waits for the answer, pauses --think seconds on average — 0, the default,
-asks again at once; a person reading the answer takes several — then asks the next question),
-stops by itself, and
-prints throughput, latency p50/p95/p99, errors and the server's resident memory (VmRSS)
+HTTP client — each asks, waits for the answer, pauses --think seconds on average (0, the default:
+not at all; a person reading the answer takes several), asks again — stops by itself, and prints
+throughput, latency p50/p95/p99, errors and the server's resident memory (VmRSS)
 sampled every few seconds — flat memory over a long --soak-minutes run means no leak.
 Writes benchmarks/load.json.
 """
