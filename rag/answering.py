@@ -73,6 +73,8 @@ class ExtractiveReader:
         for j, hit in enumerate(hits):
             previous = frozenset()
             for i in self._sentences_of[hit.chunk.chunk_id]:
+                if all(_is_question_word(t) for t in self._terms(i) - q_terms):
+                    continue  # it only repeats the question (a heading, say): it cannot answer it
                 features = self._features(kind, question, i, q_terms, query_vector, hit)
                 features["window"] = self._coverage(q_terms, self._terms(i) | previous)
                 previous = self._terms(i)
@@ -96,7 +98,8 @@ class ExtractiveReader:
             "answer_typed": typed,
             "margin": min(1.0, best[0] - runner_up) if runner_up > -math.inf else 1.0,
         }
-        return Reading(reranked, sentence, span, self._confidence(features), features)
+        confidence = self._confidence(features) if typed or kind not in ("number", "date") else 0.0
+        return Reading(reranked, sentence, span, confidence, features)
 
     def _rarest(self, q_terms: set[str], n: int) -> list[str]:
         """The n rarest question terms; ties broken by the term, so a question always scores the same."""
@@ -151,7 +154,7 @@ class ExtractiveReader:
         scored = [(_span_score(sentence_words, s, weights, slot, unit), s) for s in spans]
         if scored and max(scored)[0] > 0:
             best, fit = max(scored)[1], 1.0
-        elif slot and (kind != "sentence" or _asks_for_a_phrase(question)):
+        elif slot and (kind != "sentence" or _asks_for_a_phrase(question)) and _is_novel(sentence.text, slot, q_terms):
             best, fit = slot, 0.5
         else:
             return None, float(kind == "sentence" and not _asks_for_a_phrase(question))
@@ -190,15 +193,17 @@ def _has_asked_unit(question: str, text: str, span: tuple[int, int] | None) -> f
 
 
 def _is_novel(text: str, span: tuple[int, int], q_terms: set[str]) -> bool:
-    return any(w not in q_terms for w in words(text[span[0]:span[1]]))
+    """Has a word the question lacks, other than a function word ("đó là"): the question's own
+    words are not its answer."""
+    return any(w not in q_terms and not _is_question_word(w) for w in words(text[span[0]:span[1]]))
 
 
 def _overlap(span: tuple[int, int], slot: tuple[int, int] | None) -> float:
-    """Share of the span inside the aligned answer slot (0 when there is no slot)."""
+    """How well the span fills the aligned answer slot: twice their Dice overlap (0 without a slot)."""
     if slot is None:
         return 0.0
     inside = min(span[1], slot[1]) - max(span[0], slot[0])
-    return 2.0 * max(0, inside) / max(1, span[1] - span[0])
+    return 4.0 * max(0, inside) / max(1, span[1] - span[0] + slot[1] - slot[0])
 
 
 def _span_score(sentence_words: list[tuple[int, int, str]], span: tuple[int, int],

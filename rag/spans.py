@@ -20,7 +20,7 @@ QUESTION_TYPES = {
     ),
     "date": re.compile(
         r"\b(khi nào|lúc nào|bao giờ|ngày nào|ngày bao nhiêu|ngày mấy|năm nào|năm bao nhiêu|tháng nào"
-        r"|thời gian nào|thời điểm nào|vào ngày|vào năm|từ năm nào|từ khi nào)\b",
+        r"|thời gian nào|thời điểm nào|vào (?:ngày|năm)(?! \d)|từ năm nào|từ khi nào)\b",
         re.IGNORECASE,
     ),
     "number": re.compile(r"\b(bao nhiêu|mấy|số lượng|tỷ lệ|tỉ lệ)\b", re.IGNORECASE),
@@ -38,14 +38,17 @@ QUESTION_TYPES = {
 }
 _DATE_SPANS = re.compile(
     r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d{1,2}/\d{1,2}\b(?!/)|\bngày \d{1,2} tháng \d{1,2}(?: năm \d{4})?"
-    r"|\btháng \d{1,2}(?:/\d{4}| năm \d{4})?|\b(?:năm )?(?:1[89]|20)\d\d\b",
+    r"|\btháng \d{1,2}(?:/\d{4}| năm \d{4})?|\bnăm (?:1\d|20)\d\d\b|\b(?:1[89]|20)\d\d\b",
     re.IGNORECASE,
 )
 _NUMBER_SPANS = re.compile(rf"(?:(?:hơn|trên|gần|khoảng|tổng số|tổng cộng) )?{_NUMBER}", re.IGNORECASE)
 _MULTIPLIERS = {"nghìn", "ngàn", "triệu", "tỷ", "tỉ", "vạn", "trăm", "chục"}
 _NUMBER_WORDS = re.compile(r"\b(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\b", re.IGNORECASE)
 _ASKED_UNIT = re.compile(r"\b(?:bao nhiêu|mấy)((?: [^\W\d_]+){1,3})", re.IGNORECASE)
+_COUNTED = re.compile(r"(?:\bsố lượng|\btổng số|^số)((?: [^\W\d_]+){1,2})(?=.*\b(?:là|có|được) bao nhiêu\b)",
+                      re.IGNORECASE)
 _ENTITY = re.compile(rf"{_CAP}(?: (?:{_CAP}|\d+))*")
+_ROMAN = re.compile(r"[IVXLCDM]+")
 _SURNAMES = (
     "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đào Đinh Lâm Trịnh"
     " Mai Trương Lương Tạ Hà Cao Tô Quách Chu Thái Tăng Kiều Lò Tòng Sùng Giàng Vàng Lù Đoàn"
@@ -85,9 +88,10 @@ def candidate_spans(kind: str, sentence: str, question: str = "") -> list[tuple[
 
 
 def asked_unit(question: str) -> frozenset[str]:
-    """The words after "bao nhiêu"/"mấy": what is being counted ("đảng viên", "giây")."""
-    match = _ASKED_UNIT.search(question)
-    return frozenset(match.group(1).lower().split()) if match else frozenset()
+    """What is being counted ("đảng viên", "giây"): the words after each "bao nhiêu"/"mấy", or
+    after "số" in "Tổng số đảng viên … là bao nhiêu?"."""
+    matches = [*_ASKED_UNIT.finditer(question), *_COUNTED.finditer(question)]
+    return frozenset(w for m in matches for w in m.group(1).lower().split())
 
 
 def _dates(sentence: str) -> list[tuple[int, int]]:
@@ -109,9 +113,14 @@ def _numbers(sentence: str, unit: frozenset[str]) -> list[tuple[int, int]]:
 
 
 def _unit_end(sentence: str, end: int, unit: frozenset[str]) -> int:
-    """Extend a number over the following words that name the asked unit or a multiplier."""
+    """Extend a number over the following words that name the asked unit or a multiplier, and
+    over a count paired with it by a slash ("475 lớp/27.714 học viên")."""
     while True:
-        match = re.match(r"\s+([^\s,.;:()]+)", sentence[end:])
+        paired = re.match(rf"/{_NUMBER}", sentence[end:])
+        if paired:
+            end += paired.end()
+            continue
+        match = re.match(r"\s+([^\W_]+)", sentence[end:])
         parts = re.findall(r"[^\W\d_]+", match.group(1).lower()) if match else []
         if not parts or not (parts[0] in unit or parts[0] in _MULTIPLIERS):
             return end
@@ -119,8 +128,10 @@ def _unit_end(sentence: str, end: int, unit: frozenset[str]) -> int:
 
 
 def _entities(sentence: str) -> list[tuple[int, int]]:
-    """Proper-noun phrases; a lone capitalised first word of the sentence is not one."""
-    return [m.span() for m in _ENTITY.finditer(sentence) if m.start() > 0 or " " in m.group()]
+    """Proper-noun phrases; a lone capitalised first word of the sentence is not one, nor is a
+    Roman numeral ("Đại hội lần thứ XIV")."""
+    return [m.span() for m in _ENTITY.finditer(sentence)
+            if (m.start() > 0 or " " in m.group()) and not _ROMAN.fullmatch(m.group())]
 
 
 def _people(sentence: str) -> list[tuple[int, int]]:

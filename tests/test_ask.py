@@ -39,6 +39,10 @@ def test_numbers_keep_separators_ranges_and_the_asked_unit(rag):
     assert "2.103.994 lượt người" in spans_text("number", sentence, "Có bao nhiêu lượt người dự?")
     assert "95-96%" in spans_text("number", sentence, "Tỷ lệ tham gia là bao nhiêu?")
     assert {"31.041", "2.103.994", "95-96%"} <= set(spans_text("number", sentence))
+    classes = sentence_with(rag, "475 lớp/27.714")
+    asked = "Đã mở được bao nhiêu lớp, cho bao nhiêu học viên?"
+    assert "475 lớp/27.714 học viên" in spans_text("number", classes, asked)
+    assert "475 lớp/27.714" in spans_text("number", classes, "Đã mở bao nhiêu lớp?")
     population = sentence_with(rag, "8,3 vạn")
     assert "trên 8,3 vạn người" in spans_text("number", population, "Phong Thổ có bao nhiêu người?")
 
