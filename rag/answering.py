@@ -24,7 +24,7 @@ from .types import Hit, Sentence
 
 CALIBRATION = Path(__file__).with_name("calibration.json")
 # Tuned on the XQuAD-vi dev split (sentence containing the gold answer ranked first).
-SENTENCE_WEIGHTS = {"overlap": 1.0, "context": 0.6, "window": 1.0, "dense": 4.0, "typed": 0.5}
+SENTENCE_WEIGHTS = {"overlap": 1.0, "context": 0.6, "window": 1.0, "dense": 4.0, "typed": 0.5, "named": 0.25}
 PROXIMITY_WEIGHT = 1.0
 TERM_CACHE = 20_000  # sentences (and titles) whose terms are kept, ~100 MB; a miss costs ~15 µs
 FUSION_WEIGHT = 0.15  # how much the retriever's order counts when re-ranking by sentence evidence
@@ -114,8 +114,12 @@ class ExtractiveReader:
     def _features(self, kind: str, question: str, i: int, q_terms: set[str], query_vector: np.ndarray, hit: Hit) -> dict:
         text = self.index.sentences[i].text
         spans = candidate_spans(kind, text, question) if kind != "sentence" else []
-        typed = 1.0 if kind == "sentence" else float(any(_is_novel(text, s, q_terms) for s in spans))
+        novel = [s for s in spans if _is_novel(text, s, q_terms)]
+        typed = 1.0 if kind == "sentence" else float(bool(novel))
+        unit = asked_unit(question) if kind == "number" else frozenset()
         return {
+            # "bao nhiêu đảng viên": a count of đảng viên, not of đơn vị hành chính
+            "named": float(not unit or any(unit & set(words(text[a:b])) for a, b in novel)),
             "overlap": self._coverage(q_terms, self._terms(i)),
             "context": self._coverage(q_terms, self._terms(i) | self._title_terms(hit.chunk.doc_id)),
             "dense": float(self.index.sentence_vectors[i] @ query_vector),
