@@ -19,8 +19,9 @@ from pathlib import Path
 import numpy as np
 
 from rag import RAG
-from rag.answering import CALIBRATION
+from rag.answering import CALIBRATION, forced_abstention
 from rag.evaluation import contains, load_squad, squad_rag
+from rag.spans import question_type
 
 FEATURES = ["overlap", "context", "window", "dense", "typed", "rare", "unit", "answer_typed", "margin"]
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared/benchmarks/xquad-vi/xquad.vi.json"
@@ -29,13 +30,14 @@ DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared/benchmarks/xquad-vi
 def reader_rows(rag: RAG, dataset) -> tuple[np.ndarray, np.ndarray]:
     features, labels = [], []
     for case in dataset.cases:
+        kind = question_type(case.question)
         query = rag.embedder.embed_queries([case.question])[0]
         hits = rag.retriever.run(case.question, query, 40)
         for held_out in (False, True):
             kept = [h for h in hits if not (held_out and h.chunk.doc_id == case.doc_id)][:5]
             reading = rag.reader.run(case.question, query, kept)
-            if reading.sentence is None:
-                continue
+            if reading.sentence is None or forced_abstention(kind, reading.features["answer_typed"]):
+                continue  # abstained on whatever the threshold: no say in choosing it
             start, end = reading.span or (reading.sentence.start, reading.sentence.end)
             answer = rag.index.documents[reading.hits[0].chunk.doc_id].text[start:end]
             correct = contains([answer, reading.sentence.text], case.answers)

@@ -98,7 +98,7 @@ class ExtractiveReader:
             "answer_typed": typed,
             "margin": min(1.0, best[0] - runner_up) if runner_up > -math.inf else 1.0,
         }
-        confidence = self._confidence(features) if typed or kind not in ("number", "date") else 0.0
+        confidence = 0.0 if forced_abstention(kind, typed) else self._confidence(features)
         return Reading(reranked, sentence, span, confidence, features)
 
     def _rarest(self, q_terms: set[str], n: int) -> list[str]:
@@ -169,6 +169,12 @@ class ExtractiveReader:
         weights = self.calibration["weights"]
         z = self.calibration["bias"] + sum(weights[name] * features[name] for name in weights)
         return 1.0 / (1.0 + math.exp(-z))
+
+
+def forced_abstention(kind: str, answer_typed: float) -> bool:
+    """A count or date question whose best sentence holds no number or date is about the topic,
+    not the fact: not answered, whatever the confidence."""
+    return kind in ("number", "date") and not answer_typed
 
 
 def _is_question_word(term: str) -> bool:
