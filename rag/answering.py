@@ -151,7 +151,7 @@ class ExtractiveReader:
         """Document offsets of the short answer (None: the whole sentence answers), and how well it
         fits what was asked: 1 a span of the asked type, 0.5 an aligned phrase, 0 none found."""
         slot = aligned_span(question, sentence.text)
-        spans = candidate_spans(kind, sentence.text, question)
+        spans = [s for s in candidate_spans(kind, sentence.text, question) if not _lone_vietnamese_word(sentence.text, s)]
         sentence_words = word_spans(sentence.text)
         weights = {w: self._idf.get(w, self._idf_unseen) for w in words(question) if not _is_question_word(w)}
         unit = asked_unit(question)
@@ -200,6 +200,13 @@ def _has_asked_unit(question: str, text: str, span: tuple[int, int] | None) -> f
     if not unit:
         return 1.0
     return float(span is not None and bool(unit & set(words(text[span[0]:span[1]]))))
+
+
+def _lone_vietnamese_word(text: str, span: tuple[int, int]) -> bool:
+    """"Đảng", "Nhà" (nước), "Đại" (hội): one capitalised Vietnamese syllable is a word written with
+    respect, not a name — Vietnamese names have two syllables or more; "Newton" stays."""
+    part = text[span[0]:span[1]]
+    return " " not in part and not part.isascii() and part[:1].isupper()
 
 
 def _is_novel(text: str, span: tuple[int, int], q_terms: set[str]) -> bool:

@@ -125,6 +125,12 @@ def test_the_count_of_what_was_asked_is_answered(rag, question):
     assert "3.517 đảng viên" in rag.ask(question).answer
 
 
+def test_a_word_capitalised_out_of_respect_is_not_a_name(rag):
+    """"Đại" of "Đại hội", "Đảng", "Nhà" (nước) are not answers to a "which/what" question."""
+    answer = rag.ask("Kết quả xây dựng Đảng ở Quảng Trị là tiền đề để thực hiện thắng lợi nghị quyết nào?")
+    assert "Đại hội Đảng bộ tỉnh lần thứ XVII" in answer.answer
+
+
 def test_a_heading_that_repeats_the_question_is_not_its_answer(rag):
     heading = "Hội nghị sơ kết công tác tuyên giáo giữa nhiệm kỳ và 6 tháng đầu năm 2023"
     assert any(s.text == heading for s in rag.index.sentences)
