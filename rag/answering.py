@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .spans import aligned_span, asked_unit, candidate_spans, question_type, trim_span
+from .spans import aligned_span, asked_unit, candidate_spans, names_unit, question_type, trim_span
 from .spans import asks_for_a_phrase as _asks_for_a_phrase
 from .store import Index
 from .text import tokens, word_spans, words
@@ -119,7 +119,7 @@ class ExtractiveReader:
         unit = asked_unit(question) if kind == "number" else frozenset()
         return {
             # "bao nhiêu đảng viên": a count of đảng viên, not of đơn vị hành chính
-            "named": float(not unit or any(unit & set(words(text[a:b])) for a, b in novel)),
+            "named": float(not unit or any(names_unit(unit, text[a:b]) for a, b in novel)),
             "overlap": self._coverage(q_terms, self._terms(i)),
             "context": self._coverage(q_terms, self._terms(i) | self._title_terms(hit.chunk.doc_id)),
             "dense": float(self.index.sentence_vectors[i] @ query_vector),
@@ -199,7 +199,7 @@ def _has_asked_unit(question: str, text: str, span: tuple[int, int] | None) -> f
     unit = asked_unit(question)
     if not unit:
         return 1.0
-    return float(span is not None and bool(unit & set(words(text[span[0]:span[1]]))))
+    return float(span is not None and names_unit(unit, text[span[0]:span[1]]))
 
 
 def _lone_vietnamese_word(text: str, span: tuple[int, int]) -> bool:
@@ -242,5 +242,5 @@ def _span_score(sentence_words: list[tuple[int, int, str]], span: tuple[int, int
             distance = first - i if i < first else i - last
             near += weights[w] / (1 + max(0, distance - 1))
             total += weights[w]
-    names_unit = float(bool(unit & set(inside)))
-    return novel + names_unit + PROXIMITY_WEIGHT * (near / total if total else 0.0) + _overlap(span, slot)
+    named = float(names_unit(unit, " ".join(inside)))
+    return novel + named + PROXIMITY_WEIGHT * (near / total if total else 0.0) + _overlap(span, slot)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from .text import word_spans
+from .text import word_spans, words
 
 # Upper-case Latin letters with Vietnamese diacritics ("À-Ỹ" as a range would take lower case too).
 _UP = re.escape("".join(c for c in map(chr, range(0x41, 0x1EFA)) if c.isupper()))
@@ -91,7 +91,13 @@ def asked_unit(question: str) -> frozenset[str]:
     """What is being counted ("đảng viên", "giây"): the words after each "bao nhiêu"/"mấy", or
     after "số" in "Tổng số đảng viên … là bao nhiêu?"."""
     matches = [*_ASKED_UNIT.finditer(question), *_COUNTED.finditer(question)]
-    return frozenset(w for m in matches for w in m.group(1).lower().split())
+    unit = {w for m in matches for w in m.group(1).lower().split()}
+    return frozenset(unit | {"%"} if {"phần", "trăm"} <= unit else unit)
+
+
+def names_unit(unit: frozenset[str], text: str) -> bool:
+    """Does the text name what was counted? "%" stands for "phần trăm"."""
+    return bool(unit & set(words(text))) or ("%" in unit and "%" in text)
 
 
 def _dates(sentence: str) -> list[tuple[int, int]]:

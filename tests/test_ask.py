@@ -125,6 +125,11 @@ def test_the_count_of_what_was_asked_is_answered(rag, question):
     assert "3.517 đảng viên" in rag.ask(question).answer
 
 
+def test_phan_tram_asks_for_a_percentage(rag):
+    answer = rag.ask("Kế hoạch viết bài thu hoạch nghị quyết ở Bắc Quang hoàn thành được bao nhiêu phần trăm?")
+    assert answer.answer == "100%"
+
+
 def test_a_word_capitalised_out_of_respect_is_not_a_name(rag):
     """"Đại" of "Đại hội", "Đảng", "Nhà" (nước) are not answers to a "which/what" question."""
     answer = rag.ask("Kết quả xây dựng Đảng ở Quảng Trị là tiền đề để thực hiện thắng lợi nghị quyết nào?")
