@@ -84,6 +84,8 @@ def candidate_spans(kind: str, sentence: str, question: str = "") -> list[tuple[
     spans = finder(sentence) if finder else []
     if not spans and kind in ("person", "name", "entity"):
         spans = _entities(sentence)
+        if kind == "person":  # "Ngày 18" is a proper-noun phrase, not a person
+            spans = [(a, b) for a, b in spans if not any(c.isdigit() for c in sentence[a:b])]
     return spans
 
 

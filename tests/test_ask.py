@@ -56,9 +56,11 @@ def test_dates_full_and_day_month(rag):
     assert spans_text("date", "Vào mùa hè năm 1521, Luther mở rộng mục tiêu.") == ["năm 1521"]
 
 
-def test_a_roman_numeral_is_not_a_name(rag):
+def test_a_roman_numeral_is_not_a_name_nor_a_date_a_person(rag):
     sentence = sentence_with(rag, "lần thứ XIV")
     assert spans_text("entity", sentence) and not any("XIV" == s for s in spans_text("entity", sentence))
+    dated = sentence_with(rag, "Ngày 18/7, Ban Tuyên giáo")
+    assert "Ngày 18" in spans_text("entity", dated) and "Ngày 18" not in spans_text("person", dated)
 
 
 def test_people_with_diacritics_and_their_posts(rag):
