@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .spans import aligned_span, asked_unit, candidate_spans, names_unit, question_type, trim_span
+from .spans import aligned_span, asked_unit, candidate_spans, names_a_person, names_unit, question_type, trim_span
 from .spans import asks_for_a_phrase as _asks_for_a_phrase
 from .store import Index
 from .text import tokens, word_spans, words
@@ -118,8 +118,10 @@ class ExtractiveReader:
         typed = 1.0 if kind == "sentence" else float(bool(novel))
         unit = asked_unit(question) if kind == "number" else frozenset()
         return {
-            # "bao nhiêu đảng viên": a count of đảng viên, not of đơn vị hành chính
-            "named": float(not unit or any(names_unit(unit, text[a:b]) for a, b in novel)),
+            # It names what was asked: for "ai", a full name; for "bao nhiêu đảng viên", a count
+            # of đảng viên, not of đơn vị hành chính.
+            "named": float(names_a_person(text) if kind == "person"
+                           else not unit or any(names_unit(unit, text[a:b]) for a, b in novel)),
             "overlap": self._coverage(q_terms, self._terms(i)),
             "context": self._coverage(q_terms, self._terms(i) | self._title_terms(hit.chunk.doc_id)),
             "dense": float(self.index.sentence_vectors[i] @ query_vector),

@@ -89,6 +89,11 @@ def candidate_spans(kind: str, sentence: str, question: str = "") -> list[tuple[
     return spans
 
 
+def names_a_person(sentence: str) -> bool:
+    """A Vietnamese full name ("Lê Đức Dục"), not just any proper noun."""
+    return bool(_PERSON.search(sentence))
+
+
 def asked_unit(question: str) -> frozenset[str]:
     """What is being counted ("đảng viên", "giây"): the words after each "bao nhiêu"/"mấy", or
     after "số" in "Tổng số đảng viên … là bao nhiêu?"."""

@@ -5,7 +5,7 @@ import unicodedata
 import pytest
 
 from rag import InvalidQuestion
-from rag.spans import candidate_spans, question_type
+from rag.spans import candidate_spans, names_a_person, question_type
 
 
 def sentence_with(rag, needle):
@@ -67,6 +67,8 @@ def test_people_with_diacritics_and_their_posts(rag):
     found = spans_text("person", sentence_with(rag, "Đặng Thanh Sơn"))
     assert found[0] == "Lê Đức Dục - Ủy viên Ban Thường vụ Tỉnh ủy, Trưởng Ban Tuyên giáo Tỉnh ủy"
     assert "Đặng Thanh Sơn - Phó Trưởng Ban Thường trực" in found
+    assert names_a_person(sentence_with(rag, "Phát biểu kết luận Hội nghị, đồng chí Lê Đức Dục"))
+    assert not names_a_person(sentence_with(rag, "Ngày 18/7, Ban Tuyên giáo"))
 
 
 def test_quoted_slogans_and_codes(rag):
