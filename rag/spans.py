@@ -14,13 +14,17 @@ _UP = re.escape("".join(c for c in map(chr, range(0x41, 0x1EFA)) if c.isupper())
 _CAP = rf"[{_UP}][^\s,.;:()“”\"]*"
 _NUMBER = r"\d+(?:[.,]\d+)*(?:\s?[-–]\s?\d+(?:[.,]\d+)*)?(?:\s?%)?"
 
+_REASON = re.compile(r"\b(vì sao|tại sao|vì lý do gì|như thế nào|thế nào|ra sao|làm sao|bằng cách nào)\b",
+                     re.IGNORECASE)
+
 QUESTION_TYPES = {
     "author": re.compile(
         r"tác giả|ai viết|người viết|ai đưa tin|(bài|bài viết|bài báo|tin)\b.*\b(của ai|do ai)", re.IGNORECASE
     ),
     "date": re.compile(
         r"\b(khi nào|lúc nào|bao giờ|ngày nào|ngày bao nhiêu|ngày mấy|năm nào|năm bao nhiêu|tháng nào"
-        r"|thời gian nào|thời điểm nào|vào (?:ngày|năm)(?! \d)|từ năm nào|từ khi nào)\b",
+        r"|thời gian nào|thời điểm nào|vào (?:ngày|năm)(?! \d)|từ năm nào|từ khi nào"
+        r"|thập kỷ nào|thập niên nào|thế kỷ nào)\b",
         re.IGNORECASE,
     ),
     "number": re.compile(r"\b(bao nhiêu|mấy|số lượng|tỷ lệ|tỉ lệ)\b", re.IGNORECASE),
@@ -34,11 +38,13 @@ QUESTION_TYPES = {
         r"|kế hoạch|kết luận|chỉ thị|chuyên đề|hội thảo|kỷ niệm chương|văn bản)\b.*\b(gì|nào)\b",
         re.IGNORECASE,
     ),
+    "sentence": _REASON,  # why and how: the sentence answers, not a span
     "entity": re.compile(r"\b[^\W\d_]+ nào\b", re.IGNORECASE),
 }
 _DATE_SPANS = re.compile(
     r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d{1,2}/\d{1,2}\b(?!/)|\bngày \d{1,2} tháng \d{1,2}(?: năm \d{4})?"
-    r"|\btháng \d{1,2}(?:/\d{4}| năm \d{4})?|\bnăm (?:1\d|20)\d\d\b|\b(?:1[89]|20)\d\d\b",
+    r"|\btháng \d{1,2}(?:/\d{4}| năm \d{4})?|\b(?:những năm|thập niên|thập kỷ) \d{4}\b"
+    r"|\bthế kỷ (?:\d{1,2}|[IVX]+)\b|\bnăm (?:1\d|20)\d\d\b|\b(?:1[89]|20)\d\d\b",
     re.IGNORECASE,
 )
 _NUMBER_SPANS = re.compile(rf"(?:(?:hơn|trên|gần|khoảng|tổng số|tổng cộng) )?{_NUMBER}", re.IGNORECASE)
@@ -185,8 +191,6 @@ _FINDERS = {"date": _dates, "number": _numbers, "person": _people, "place": _pla
 _WH = re.compile(
     r"\b(khi nào|lúc nào|bao giờ|bao lâu|bao nhiêu|mấy|cái gì|điều gì|việc gì|gì|ai|đâu|nào)\b", re.IGNORECASE
 )
-_REASON = re.compile(r"\b(vì sao|tại sao|vì lý do gì|như thế nào|thế nào|ra sao|làm sao|bằng cách nào)\b",
-                     re.IGNORECASE)
 _BOUNDARY = re.compile(r"[,;:.!?()“”\"]")
 MAX_SLOT_WORDS = 12
 

@@ -29,6 +29,8 @@ def spans_text(kind, sentence, question=""):
         ("Vì sao công tác tuyên giáo còn hạn chế?", "sentence"),
         ("Broncos đã đánh bại đội nào ở vòng bảng vào năm 2015?", "entity"),
         ("Hội nghị được tổ chức vào ngày nào?", "date"),
+        ("Khuôn viên trường trông hiện đại hơn trong thập kỷ nào?", "date"),
+        ("Ông đã xây dựng cơ sở kinh tế vững mạnh bằng cách nào?", "sentence"),
     ],
 )
 def test_question_types(question, kind):
@@ -54,6 +56,7 @@ def test_dates_full_and_day_month(rag):
     assert "18/7" in spans_text("date", sentence_with(rag, "Ngày 18/7"))
     assert "28/8/2013" not in " ".join(spans_text("number", sentence_with(rag, "28/8/2013")))
     assert spans_text("date", "Vào mùa hè năm 1521, Luther mở rộng mục tiêu.") == ["năm 1521"]
+    assert spans_text("date", "Từ những năm 1940 đến thế kỷ XXI.") == ["những năm 1940", "thế kỷ XXI"]
 
 
 def test_a_roman_numeral_is_not_a_name_nor_a_date_a_person(rag):
