@@ -16,7 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .spans import aligned_span, asked_unit, candidate_spans, names_a_person, names_unit, question_type, trim_span
+from .spans import (aligned_span, asked_unit, asks_for_several, candidate_spans, join_list, names_a_person, names_unit,
+                    question_type, trim_span)
 from .spans import asks_for_a_phrase as _asks_for_a_phrase
 from .store import Index
 from .text import tokens, word_spans, words
@@ -161,6 +162,8 @@ class ExtractiveReader:
         scored = [(_span_score(sentence_words, s, weights, slot, unit), s) for s in spans]
         if scored and max(scored)[0] > 0:
             best, fit = max(scored)[1], 1.0
+            if kind in ("person", "place", "name", "entity") and asks_for_several(question):
+                best = join_list(sentence.text, spans + candidate_spans("entity", sentence.text), best)
         elif (slot and (kind != "sentence" or _asks_for_a_phrase(question))
               and _is_novel(sentence.text, slot, q_terms)):
             best, fit = slot, 0.5

@@ -55,6 +55,8 @@ _COUNTED = re.compile(r"(?:\bsố lượng|\btổng số|^số)((?: [^\W\d_]+){1
                       re.IGNORECASE)
 _ENTITY = re.compile(rf"{_CAP}(?: (?:{_CAP}|\d+))*")
 _ROMAN = re.compile(r"[IVXLCDM]+")
+_PLURAL = re.compile(r"\b(?:những|các)\b.*\b(?:nào|ai|gì)\b|\bnhững ai\b", re.IGNORECASE)
+_LIST_GAP = re.compile(r"\s*(?:,\s*(?:và\s+)?|và\s+)(?:[^\W\d_]+\s+){0,3}", re.IGNORECASE)
 _SURNAMES = (
     "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đào Đinh Lâm Trịnh"
     " Mai Trương Lương Tạ Hà Cao Tô Quách Chu Thái Tăng Kiều Lò Tòng Sùng Giàng Vàng Lù Đoàn"
@@ -93,6 +95,24 @@ def candidate_spans(kind: str, sentence: str, question: str = "") -> list[tuple[
         if kind == "person":  # "Ngày 18" is a proper-noun phrase, not a person
             spans = [(a, b) for a, b in spans if not any(c.isdigit() for c in sentence[a:b])]
     return spans
+
+
+def asks_for_several(question: str) -> bool:
+    """"Những xã nào", "các đội nào", "những ai": the answer is a list."""
+    return bool(_PLURAL.search(question))
+
+
+def join_list(sentence: str, spans: list[tuple[int, int]], best: tuple[int, int]) -> tuple[int, int]:
+    """The best span grown over its neighbours in the same list ("Hùng An, Quang Minh, Tân Lập và
+    Tân Thành"; "Đảng bộ xã Huổi Luông, Đảng bộ xã Sin Suối Hồ và Đảng bộ xã Mường So")."""
+    start, end = best
+    for a, b in sorted(spans):
+        if a >= end and _LIST_GAP.fullmatch(sentence[end:a]):
+            end = b
+    for a, b in sorted(spans, reverse=True):
+        if b <= start and _LIST_GAP.fullmatch(sentence[b:start]):
+            start = a
+    return start, end
 
 
 def names_a_person(sentence: str) -> bool:

@@ -132,6 +132,16 @@ def test_the_count_of_what_was_asked_is_answered(rag, question):
     assert "3.517 đảng viên" in rag.ask(question).answer
 
 
+@pytest.mark.parametrize("question, listed", [
+    ("Những xã nào của Bắc Quang có đảng bộ được khen là có phương pháp học tập nghị quyết hiệu quả?",
+     "Hùng An, Quang Minh, Tân Lập và Tân Thành"),
+    ("Phong Thổ chọn những đảng bộ nào làm đơn vị chỉ đạo điểm khi triển khai Đề án 1327?",
+     "Huổi Luông, Đảng bộ xã Sin Suối Hồ và Đảng bộ xã Mường So"),
+])
+def test_a_question_for_several_gets_the_whole_list(rag, question, listed):
+    assert listed in rag.ask(question).answer
+
+
 def test_phan_tram_asks_for_a_percentage(rag):
     answer = rag.ask("Kế hoạch viết bài thu hoạch nghị quyết ở Bắc Quang hoàn thành được bao nhiêu phần trăm?")
     assert answer.answer == "100%"
