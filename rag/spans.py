@@ -5,6 +5,7 @@ nearest to the words the sentence shares with the question.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from .text import word_spans, words
@@ -120,6 +121,7 @@ def names_a_person(sentence: str) -> bool:
     return bool(_PERSON.search(sentence))
 
 
+@functools.lru_cache(maxsize=1024)  # read once per candidate sentence of a question
 def asked_unit(question: str) -> frozenset[str]:
     """What is being counted ("đảng viên", "giây"): the words after each "bao nhiêu"/"mấy", or
     after "số" in "Tổng số đảng viên … là bao nhiêu?"."""
