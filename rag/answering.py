@@ -20,7 +20,7 @@ from .spans import (aligned_span, asked_unit, asks_for_several, candidate_spans,
                     question_type, trim_span)
 from .spans import asks_for_a_phrase as _asks_for_a_phrase
 from .store import Index
-from .text import tokens, word_spans, words
+from .text import is_vietnamese_syllable, tokens, word_spans, words
 from .types import Hit, Sentence
 
 CALIBRATION = Path(__file__).with_name("calibration.json")
@@ -213,7 +213,7 @@ def _lone_vietnamese_word(text: str, span: tuple[int, int]) -> bool:
     """"Đảng", "Nhà" (nước), "Đại" (hội): one capitalised Vietnamese syllable is a word written with
     respect, not a name — Vietnamese names have two syllables or more; "Newton" stays."""
     part = text[span[0]:span[1]]
-    return " " not in part and not part.isascii() and part[:1].isupper()
+    return part[:1].isupper() and is_vietnamese_syllable(part)
 
 
 def _is_novel(text: str, span: tuple[int, int], q_terms: set[str]) -> bool:

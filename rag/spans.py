@@ -48,6 +48,10 @@ _DATE_SPANS = re.compile(
     r"|\bthế kỷ (?:\d{1,2}|[IVX]+)\b|\bnăm (?:1\d|20)\d\d\b|\b(?:1[89]|20)\d\d\b",
     re.IGNORECASE,
 )
+_DATE_PART = re.compile(r"\b(ngày|năm|tháng) (?:nào|bao nhiêu|mấy)\b|\bvào (ngày|năm)(?! \d)", re.IGNORECASE)
+_DAY = re.compile(r"\d/\d|ngày \d", re.IGNORECASE)
+_YEAR = re.compile(r"(?:năm )?\b(?:1\d|20)\d\d\b", re.IGNORECASE)
+_DATE_GAP = re.compile(r"\s+(?:và|đến|tới)\s+", re.IGNORECASE)  # not "-": "1930 - 2023" is an anniversary
 _NUMBER_SPANS = re.compile(rf"(?:(?:hơn|trên|gần|khoảng|tổng số|tổng cộng) )?{_NUMBER}", re.IGNORECASE)
 _MULTIPLIERS = {"nghìn", "ngàn", "triệu", "tỷ", "tỉ", "vạn", "trăm", "chục"}
 _NUMBER_WORDS = re.compile(r"\b(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\b", re.IGNORECASE)
@@ -89,6 +93,8 @@ def candidate_spans(kind: str, sentence: str, question: str = "") -> list[tuple[
     """Spans of the asked type in the sentence; person, place and name fall back to proper nouns."""
     if kind == "number":
         return _numbers(sentence, asked_unit(question))
+    if kind == "date":
+        return _dates(sentence, _asked_date_part(question))
     finder = _FINDERS.get(kind)
     spans = finder(sentence) if finder else []
     if not spans and kind in ("person", "name", "entity"):
@@ -135,8 +141,30 @@ def names_unit(unit: frozenset[str], text: str) -> bool:
     return bool(unit & set(words(text))) or ("%" in unit and "%" in text)
 
 
-def _dates(sentence: str) -> list[tuple[int, int]]:
-    return [m.span() for m in _DATE_SPANS.finditer(sentence)]
+def _asked_date_part(question: str) -> str | None:
+    match = _DATE_PART.search(question)
+    return (match.group(1) or match.group(2)).lower() if match else None
+
+
+def _dates(sentence: str, part: str | None = None) -> list[tuple[int, int]]:
+    """Dates, ranges of dates ("từ 1500 đến 1850", "1964 và 1968") kept whole; for "năm nào" the
+    year of a full date, for "ngày nào" only dates that name a day."""
+    spans = [m.span() for m in _DATE_SPANS.finditer(sentence)]
+    if part == "năm":
+        spans = [_year_of(sentence, a, b) for a, b in spans]
+    elif part == "ngày" and any(_DAY.search(sentence[a:b]) for a, b in spans):
+        spans = [(a, b) for a, b in spans if _DAY.search(sentence[a:b])]
+    joined: list[tuple[int, int]] = []
+    for a, b in spans:
+        if joined and _DATE_GAP.fullmatch(sentence[joined[-1][1]:a]):
+            a = joined.pop()[0]
+        joined.append((a, b))
+    return joined
+
+
+def _year_of(sentence: str, start: int, end: int) -> tuple[int, int]:
+    year = _YEAR.search(sentence, start, end)
+    return year.span() if year else (start, end)
 
 
 def _numbers(sentence: str, unit: frozenset[str]) -> list[tuple[int, int]]:

@@ -10,6 +10,10 @@ MAX_QUESTION_CHARS = 1000
 
 _WORD = re.compile(r"\d+(?:[.,/-]\d+)*%?|[^\W_]+(?:[-/][^\W_]+)*", re.UNICODE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_TONE_MARKS = dict.fromkeys(map(ord, "\u0300\u0301\u0303\u0309\u0323"))  # grave, acute, tilde, hook, dot
+_SYLLABLE = re.compile(
+    "(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?[aăâeêioôơuưy]{1,3}(?:ch|ng|nh|[cmnpt])?"
+)
 
 
 class InvalidQuestion(ValueError):
@@ -23,6 +27,12 @@ def nfc(text: str) -> str:
 def words(text: str) -> list[str]:
     """Lower-cased syllables and whole numbers/codes ("3.517", "1327-qđ/tu")."""
     return [w.lower() for w in _WORD.findall(nfc(text))]
+
+
+def is_vietnamese_syllable(word: str) -> bool:
+    """"Thanh", "Đảng", "tuyên" are; "Newton", "Paris" are not (by the sounds a syllable may have)."""
+    toneless = unicodedata.normalize("NFC", unicodedata.normalize("NFD", word.lower()).translate(_TONE_MARKS))
+    return bool(_SYLLABLE.fullmatch(toneless))
 
 
 def word_spans(text: str) -> list[tuple[int, int, str]]:

@@ -6,6 +6,7 @@ import pytest
 
 from rag import InvalidQuestion
 from rag.spans import candidate_spans, names_a_person, question_type
+from rag.text import is_vietnamese_syllable
 
 
 def sentence_with(rag, needle):
@@ -56,7 +57,19 @@ def test_dates_full_and_day_month(rag):
     assert "18/7" in spans_text("date", sentence_with(rag, "Ngày 18/7"))
     assert "28/8/2013" not in " ".join(spans_text("number", sentence_with(rag, "28/8/2013")))
     assert spans_text("date", "Vào mùa hè năm 1521, Luther mở rộng mục tiêu.") == ["năm 1521"]
-    assert spans_text("date", "Từ những năm 1940 đến thế kỷ XXI.") == ["những năm 1940", "thế kỷ XXI"]
+    assert spans_text("date", "Trong những năm 1940, rồi thế kỷ XXI.") == ["những năm 1940", "thế kỷ XXI"]
+
+
+def test_the_part_of_a_date_that_was_asked(rag):
+    anniversary = sentence_with(rag, "01/8/1930")
+    assert "1930" in spans_text("date", anniversary, "Ngành Tuyên giáo ra đời năm nào?")
+    assert "01/8/1930" in spans_text("date", anniversary, "Ngày truyền thống là ngày nào?")
+    held = sentence_with(rag, "Ngày 18/7, Ban Tuyên giáo")  # also holds the years of a term, 2020 - 2025
+    assert spans_text("date", held, "Hội nghị được tổ chức vào ngày nào?") == ["18/7"]
+    answer = rag.ask("Hội nghị sơ kết công tác tuyên giáo giữa nhiệm kỳ và 6 tháng đầu năm 2023 được Ban Tuyên "
+                     "giáo Tỉnh ủy tổ chức vào ngày nào?")
+    assert answer.answer == "18/7"
+    assert spans_text("date", "Hai quy định được ban hành năm 1964 và 1968.") == ["năm 1964 và 1968"]
 
 
 def test_a_roman_numeral_is_not_a_name_nor_a_date_a_person(rag):
@@ -151,6 +164,14 @@ def test_a_word_capitalised_out_of_respect_is_not_a_name(rag):
     """"Đại" of "Đại hội", "Đảng", "Nhà" (nước) are not answers to a "which/what" question."""
     answer = rag.ask("Kết quả xây dựng Đảng ở Quảng Trị là tiền đề để thực hiện thắng lợi nghị quyết nào?")
     assert "Đại hội Đảng bộ tỉnh lần thứ XVII" in answer.answer
+
+
+def test_a_lone_vietnamese_syllable_is_not_a_name(rag):
+    """"Thanh" of "Thanh niên tình nguyện" is a fragment, even without diacritics."""
+    answer = rag.ask("Phong trào thi đua của hội phụ nữ ở Quảng Trị có tên là gì?")
+    assert answer.answer != "Thanh"
+    assert is_vietnamese_syllable("Thanh") and is_vietnamese_syllable("Tuyên")
+    assert not is_vietnamese_syllable("Newton") and not is_vietnamese_syllable("Broncos")
 
 
 def test_a_heading_that_repeats_the_question_is_not_its_answer(rag):
