@@ -49,6 +49,7 @@ _DATE_SPANS = re.compile(
     re.IGNORECASE,
 )
 _DATE_PART = re.compile(r"\b(ngày|năm|tháng) (?:nào|bao nhiêu|mấy)\b|\bvào (ngày|năm)(?! \d)", re.IGNORECASE)
+_ORDINAL_ASKED = re.compile(r"\b([^\W\d_]+ thứ) (?:mấy|bao nhiêu)\b|\b([^\W\d_]+) nào\b", re.IGNORECASE)
 _DAY = re.compile(r"\d/\d|ngày \d", re.IGNORECASE)
 _YEAR = re.compile(r"(?:năm )?\b(?:1\d|20)\d\d\b", re.IGNORECASE)
 _DATE_GAP = re.compile(r"\s+(?:và|đến|tới)\s+", re.IGNORECASE)  # not "-": "1930 - 2023" is an anniversary
@@ -91,6 +92,11 @@ def question_type(question: str) -> str:
 
 def candidate_spans(kind: str, sentence: str, question: str = "") -> list[tuple[int, int]]:
     """Spans of the asked type in the sentence; person, place and name fall back to proper nouns."""
+    ordinal = _ORDINAL_ASKED.search(question) if kind in ("number", "entity", "name") else None
+    if ordinal:  # "lần thứ mấy" → "lần thứ XVII"; "những khóa nào" → "khóa XI và XII"
+        spans = _ordinals(sentence, ordinal.group(1) or ordinal.group(2))
+        if spans:
+            return spans
     if kind == "number":
         return _numbers(sentence, asked_unit(question))
     if kind == "date":
@@ -139,6 +145,13 @@ def asked_unit(question: str) -> frozenset[str]:
 def names_unit(unit: frozenset[str], text: str) -> bool:
     """Does the text name what was counted? "%" stands for "phần trăm"."""
     return bool(unit & set(words(text))) or ("%" in unit and "%" in text)
+
+
+def _ordinals(sentence: str, head: str) -> list[tuple[int, int]]:
+    roman = r"(?-i:[IVXLC]+)\b"
+    numeral = rf"(?:{roman}|\d+\b)" if head.lower().endswith("thứ") else roman
+    pattern = rf"\b{re.escape(head)}(?: thứ)? {numeral}(?:(?:,| và) {numeral})*"
+    return [m.span() for m in re.finditer(pattern, sentence, re.IGNORECASE)]
 
 
 def _asked_date_part(question: str) -> str | None:

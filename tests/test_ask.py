@@ -79,6 +79,15 @@ def test_a_roman_numeral_is_not_a_name_nor_a_date_a_person(rag):
     assert "Ngày 18" in spans_text("entity", dated) and "Ngày 18" not in spans_text("person", dated)
 
 
+def test_which_term_or_congress_is_an_ordinal(rag):
+    congress = sentence_with(rag, "lần thứ XVII")
+    assert spans_text("number", congress, "Đó là đại hội lần thứ mấy?") == ["lần thứ XVII"]
+    terms = sentence_with(rag, "khóa XI và XII")
+    assert spans_text("name", terms, "Chương trình gắn với nghị quyết của những khóa nào?") == ["khóa XI và XII"]
+    answer = rag.ask("Đại hội Đảng bộ tỉnh Quảng Trị nhiệm kỳ 2020-2025 là đại hội lần thứ mấy?")
+    assert answer.answer == "lần thứ XVII"
+
+
 def test_people_with_diacritics_and_their_posts(rag):
     found = spans_text("person", sentence_with(rag, "Đặng Thanh Sơn"))
     assert found[0] == "Lê Đức Dục - Ủy viên Ban Thường vụ Tỉnh ủy, Trưởng Ban Tuyên giáo Tỉnh ủy"
