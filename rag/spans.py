@@ -68,6 +68,10 @@ _SURNAMES = (
     " Mai Trương Lương Tạ Hà Cao Tô Quách Chu Thái Tăng Kiều Lò Tòng Sùng Giàng Vàng Lù Đoàn"
     " Văn Triệu Thân Nông Lưu Khổng Hứa La Mạc Vi Quàng Hầu"
 ).split()
+_INSTITUTIONS = set(
+    "ban bộ sở hội đảng mặt ủy uỷ tỉnh huyện thành trung trường viện cục phòng ngành nghị chỉ quyết kế"
+    " chương đại ngày tháng".split()
+)  # first words of organisations, bodies, documents and dates
 _PERSON = re.compile(rf"\b(?:{'|'.join(_SURNAMES)})(?: {_CAP}){{1,3}}")
 _TITLE = re.compile(
     rf" - [^;.:()]+?(?=, (?:{_CAP} ){{1,3}}- |[;.:(]| (?:đã|đồng chủ trì|chủ trì|phát biểu|trao|cho|và đồng chí)\b|$)"
@@ -105,8 +109,9 @@ def candidate_spans(kind: str, sentence: str, question: str = "") -> list[tuple[
     spans = finder(sentence) if finder else []
     if not spans and kind in ("person", "name", "entity"):
         spans = _entities(sentence)
-        if kind == "person":  # "Ngày 18" is a proper-noun phrase, not a person
-            spans = [(a, b) for a, b in spans if not any(c.isdigit() for c in sentence[a:b])]
+        if kind == "person":  # "Ngày 18", "Ban Tuyên giáo" are proper-noun phrases, not people
+            spans = [(a, b) for a, b in spans if not any(c.isdigit() for c in sentence[a:b])
+                     and sentence[a:b].split()[0].lower() not in _INSTITUTIONS]
     return spans
 
 

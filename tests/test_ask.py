@@ -96,6 +96,13 @@ def test_people_with_diacritics_and_their_posts(rag):
     assert not names_a_person(sentence_with(rag, "Ngày 18/7, Ban Tuyên giáo"))
 
 
+def test_an_organisation_is_not_the_person_asked_for(rag):
+    opening = sentence_with(rag, "Ngày 18/7, Ban Tuyên giáo")
+    assert not any(s.startswith("Ban Tuyên") for s in spans_text("person", opening))
+    answer = rag.ask("Ai phát biểu kết luận Hội nghị sơ kết công tác tuyên giáo giữa nhiệm kỳ?")
+    assert answer.answer.startswith("Lê Đức Dục")
+
+
 def test_quoted_slogans_and_codes(rag):
     found = spans_text("name", sentence_with(rag, "Với khẩu hiệu hành động"))
     assert "“Tiên phong - Trọng tâm - Thuyết phục”" in found
