@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .spans import (aligned_span, asked_unit, asks_for_several, candidate_spans, join_list, names_a_person, names_unit,
+from .spans import (aligned_span, asked_head, asked_unit, asks_for_several, candidate_spans, join_list, names_a_person, names_unit,
                     question_type, trim_span)
 from .spans import asks_for_a_phrase as _asks_for_a_phrase
 from .store import Index
@@ -117,7 +117,7 @@ class ExtractiveReader:
         spans = candidate_spans(kind, text, question) if kind != "sentence" else []
         novel = [s for s in spans if _is_novel(text, s, q_terms)]
         typed = 1.0 if kind == "sentence" else float(bool(novel))
-        unit = asked_unit(question) if kind == "number" else frozenset()
+        unit = asked_head(question) if kind == "number" else frozenset()
         return {
             # It names what was asked: for "ai", a full name; for "bao nhiêu đảng viên", a count
             # of đảng viên, not of đơn vị hành chính.
@@ -158,8 +158,8 @@ class ExtractiveReader:
                  if not _lone_vietnamese_word(sentence.text, s)]
         sentence_words = word_spans(sentence.text)
         weights = {w: self._idf.get(w, self._idf_unseen) for w in words(question) if not _is_question_word(w)}
-        unit = asked_unit(question)
-        scored = [(_span_score(sentence_words, s, weights, slot, unit), s) for s in spans]
+        unit, head = asked_unit(question), asked_head(question)
+        scored = [(_span_score(sentence_words, s, weights, slot, unit, head), s) for s in spans]
         if scored and max(scored)[0] > 0:
             best, fit = max(scored)[1], 1.0
             if kind in ("person", "place", "name", "entity") and asks_for_several(question):
@@ -203,7 +203,7 @@ def _z(scores: np.ndarray) -> np.ndarray:
 
 def _has_asked_unit(question: str, text: str, span: tuple[int, int] | None) -> float:
     """For "bao nhiêu đảng viên": does the answer name what was counted? 1.0 when nothing was."""
-    unit = asked_unit(question)
+    unit = asked_head(question)
     if not unit:
         return 1.0
     return float(span is not None and names_unit(unit, text[span[0]:span[1]]))
@@ -232,9 +232,9 @@ def _overlap(span: tuple[int, int], slot: tuple[int, int] | None) -> float:
 
 def _span_score(sentence_words: list[tuple[int, int, str]], span: tuple[int, int],
                 weights: dict[str, float], slot: tuple[int, int] | None,
-                unit: frozenset[str] = frozenset()) -> float:
-    """Made of new words (the asked unit aside), inside the aligned slot, naming the asked unit,
-    and close to the question's rarest words."""
+                unit: frozenset[str] = frozenset(), head: frozenset[str] = frozenset()) -> float:
+    """Made of new words (the asked unit aside), inside the aligned slot, naming the asked head
+    noun, and close to the question's rarest words."""
     start, end = span
     inside = [w for s, e, w in sentence_words if s >= start and e <= end]
     counted = [w for w in inside if w not in unit]
@@ -249,5 +249,5 @@ def _span_score(sentence_words: list[tuple[int, int, str]], span: tuple[int, int
             distance = first - i if i < first else i - last
             near += weights[w] / (1 + max(0, distance - 1))
             total += weights[w]
-    named = float(names_unit(unit, " ".join(inside)))
+    named = float(names_unit(head, " ".join(inside)))
     return novel + named + PROXIMITY_WEIGHT * (near / total if total else 0.0) + _overlap(span, slot)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import re
 
-from .text import word_spans, words
+from .text import compound_words, word_spans, words
 
 # Upper-case Latin letters with Vietnamese diacritics ("À-Ỹ" as a range would take lower case too).
 _UP = re.escape("".join(c for c in map(chr, range(0x41, 0x1EFA)) if c.isupper()))
@@ -48,6 +48,11 @@ _DATE_SPANS = re.compile(
     r"|\bthế kỷ (?:\d{1,2}|[IVX]+)\b|\bnăm (?:1\d|20)\d\d\b|\b(?:1[89]|20)\d\d\b",
     re.IGNORECASE,
 )
+_SYLLABLE_AFTER = re.compile(r"\s+([^\W\d_]+)\b")
+MAX_WORD_SYLLABLES = 4
+_NOT_UNIT = set("có được là của ở tại trong cho vào đã sẽ đang với và từ khi mà thì để hiện nay".split())
+_PLURAL_MARKERS = {"các", "những"}
+UNIT_SYLLABLES = 3  # "bao nhiêu lượt người dự": the unit is the few words after the question word
 _DATE_PART = re.compile(r"\b(ngày|năm|tháng) (?:nào|bao nhiêu|mấy)\b|\bvào (ngày|năm)(?! \d)", re.IGNORECASE)
 _ORDINAL_ASKED = re.compile(r"\b([^\W\d_]+ thứ) (?:mấy|bao nhiêu)\b|\b([^\W\d_]+) nào\b", re.IGNORECASE)
 _DAY = re.compile(r"\d/\d|ngày \d", re.IGNORECASE)
@@ -56,8 +61,8 @@ _DATE_GAP = re.compile(r"\s+(?:và|đến|tới)\s+", re.IGNORECASE)  # not "-":
 _NUMBER_SPANS = re.compile(rf"(?:(?:hơn|trên|gần|khoảng|tổng số|tổng cộng) )?{_NUMBER}", re.IGNORECASE)
 _MULTIPLIERS = {"nghìn", "ngàn", "triệu", "tỷ", "tỉ", "vạn", "trăm", "chục"}
 _NUMBER_WORDS = re.compile(r"\b(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\b", re.IGNORECASE)
-_ASKED_UNIT = re.compile(r"\b(?:bao nhiêu|mấy)((?: [^\W\d_]+){1,3})", re.IGNORECASE)
-_COUNTED = re.compile(r"(?:\bsố lượng|\btổng số|^số)((?: [^\W\d_]+){1,2})(?=.*\b(?:là|có|được) bao nhiêu\b)",
+_ASKED_UNIT = re.compile(r"\b(?:bao nhiêu|mấy)((?: [^\W\d_]+){1,6})", re.IGNORECASE)
+_COUNTED = re.compile(r"(?:\bsố lượng|\btổng số|^số)((?: [^\W\d_]+){1,6})(?=.*\b(?:là|có|được) bao nhiêu\b)",
                       re.IGNORECASE)
 _ENTITY = re.compile(rf"{_CAP}(?: (?:{_CAP}|\d+))*")
 _ROMAN = re.compile(r"[IVXLCDM]+")
@@ -140,15 +145,32 @@ def names_a_person(sentence: str) -> bool:
 
 @functools.lru_cache(maxsize=1024)  # read once per candidate sentence of a question
 def asked_unit(question: str) -> frozenset[str]:
-    """What is being counted ("đảng viên", "giây"): the words after each "bao nhiêu"/"mấy", or
-    after "số" in "Tổng số đảng viên … là bao nhiêu?"."""
+    """What is being counted ("đảng viên", "công trình lịch sử"): the first whole words after each
+    "bao nhiêu"/"mấy", or after "số" in "Tổng số đảng viên … là bao nhiêu?"; "phần trăm" is "%"."""
+    return frozenset(w for phrase in _unit_phrases(question) for w in phrase)
+
+
+@functools.lru_cache(maxsize=1024)
+def asked_head(question: str) -> frozenset[str]:
+    """The head noun of what is counted, its first word: "loài" of "loài cây", "dân" of "dân"."""
+    return frozenset(w for phrase in _unit_phrases(question) for w in phrase[:_word_size(phrase)])
+
+
+def _unit_phrases(question: str) -> list[list[str]]:
     matches = [*_ASKED_UNIT.finditer(question), *_COUNTED.finditer(question)]
-    unit = {w for m in matches for w in m.group(1).lower().split()}
-    return frozenset(unit | {"%"} if {"phần", "trăm"} <= unit else unit)
+    phrases = []
+    for match in matches:
+        syllables = match.group(1).lower().split()
+        syllables = syllables[:next((i for i, w in enumerate(syllables) if w in _NOT_UNIT), len(syllables))]
+        while syllables and syllables[0] in _PLURAL_MARKERS:
+            syllables = syllables[1:]
+        phrase = _leading_words(syllables, UNIT_SYLLABLES)
+        phrases.append(["%"] if phrase[:2] == ["phần", "trăm"] else phrase)
+    return [p for p in phrases if p]
 
 
 def names_unit(unit: frozenset[str], text: str) -> bool:
-    """Does the text name what was counted? "%" stands for "phần trăm"."""
+    """Does the text name what was counted (the words given: usually the asked head)?"""
     return bool(unit & set(words(text))) or ("%" in unit and "%" in text)
 
 
@@ -201,17 +223,43 @@ def _numbers(sentence: str, unit: frozenset[str]) -> list[tuple[int, int]]:
 
 def _unit_end(sentence: str, end: int, unit: frozenset[str]) -> int:
     """Extend a number over the following words that name the asked unit or a multiplier, and
-    over a count paired with it by a slash ("475 lớp/27.714 học viên")."""
+    over a count paired with it by a slash ("475 lớp/27.714 học viên"). A word of several
+    syllables counts when most of them are asked: "9 dân tộc" does not count "dân"."""
     while True:
         paired = re.match(rf"/{_NUMBER}", sentence[end:])
         if paired:
             end += paired.end()
             continue
-        match = re.match(r"\s+([^\W_]+)", sentence[end:])
-        parts = re.findall(r"[^\W\d_]+", match.group(1).lower()) if match else []
-        if not parts or not (parts[0] in unit or parts[0] in _MULTIPLIERS):
+        following = _syllables_after(sentence, end)
+        size = _word_size([w for w, _ in following])
+        counted = sum(w in unit or w in _MULTIPLIERS for w, _ in following[:size])
+        if not following or 2 * counted <= size:
             return end
-        end += match.end()
+        end = following[size - 1][1]
+
+
+def _syllables_after(sentence: str, end: int) -> list[tuple[str, int]]:
+    """The next few lower-cased syllables and where each ends, up to punctuation or a number."""
+    found = []
+    while len(found) < MAX_WORD_SYLLABLES and (match := _SYLLABLE_AFTER.match(sentence, end)):
+        end = match.end()
+        found.append((match.group(1).lower(), end))
+    return found
+
+
+def _leading_words(syllables: list[str], at_least: int) -> list[str]:
+    """The first whole words holding at least `at_least` syllables ("công trình lịch sử", not
+    "công trình lịch")."""
+    taken = 0
+    while taken < min(at_least, len(syllables)):
+        taken += _word_size(syllables[taken:taken + MAX_WORD_SYLLABLES])
+    return syllables[:taken]
+
+
+def _word_size(syllables: list[str]) -> int:
+    """How many of the syllables make the first word, by the longest dictionary match."""
+    compounds = compound_words()
+    return next((n for n in range(len(syllables), 1, -1) if " ".join(syllables[:n]) in compounds), 1)
 
 
 def _entities(sentence: str) -> list[tuple[int, int]]:

@@ -1,6 +1,7 @@
 """Vietnamese text helpers shared by ingest and ask: NFC, tokens, sentences, input checks."""
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -33,6 +34,15 @@ def is_vietnamese_syllable(word: str) -> bool:
     """"Thanh", "Đảng", "tuyên" are; "Newton", "Paris" are not (by the sounds a syllable may have)."""
     toneless = unicodedata.normalize("NFC", unicodedata.normalize("NFD", word.lower()).translate(_TONE_MARKS))
     return bool(_SYLLABLE.fullmatch(toneless))
+
+
+@functools.cache
+def compound_words() -> frozenset[str]:
+    """Vietnamese words of two syllables or more ("dân tộc", "báo cáo viên"), lower case, from the
+    74K-word dictionary that underthesea ships."""
+    from underthesea.corpus import viet_dict_74K
+
+    return frozenset(nfc(w).lower() for w in viet_dict_74K.words if " " in w)
 
 
 def word_spans(text: str) -> list[tuple[int, int, str]]:

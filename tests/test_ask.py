@@ -5,7 +5,7 @@ import unicodedata
 import pytest
 
 from rag import InvalidQuestion
-from rag.spans import candidate_spans, names_a_person, question_type
+from rag.spans import asked_head, asked_unit, candidate_spans, names_a_person, question_type
 from rag.text import is_vietnamese_syllable
 
 
@@ -50,6 +50,17 @@ def test_numbers_keep_separators_ranges_and_the_asked_unit(rag):
     assert "475 lớp/27.714" in spans_text("number", classes, "Đã mở bao nhiêu lớp?")
     population = sentence_with(rag, "8,3 vạn")
     assert "trên 8,3 vạn người" in spans_text("number", population, "Phong Thổ có bao nhiêu người?")
+
+
+def test_the_unit_is_made_of_whole_words(rag):
+    """"9 dân tộc" is no count of "dân"; "công trình lịch sử" is not cut after "lịch"."""
+    population = sentence_with(rag, "8,3 vạn")
+    counts = spans_text("number", population, "Phong Thổ có bao nhiêu dân?")
+    assert "9" in counts and not any(c.startswith("9 dân") for c in counts)
+    works = sentence_with(rag, "50 công trình")
+    assert "50 công trình lịch sử" in spans_text("number", works, "Tỉnh đã biên soạn bao nhiêu công trình lịch sử?")
+    assert asked_unit("Có bao nhiêu đề nghị có thể có cho giải thưởng?") == {"đề", "nghị"}
+    assert asked_head("Ước tính số lượng các loài cây trong rừng là bao nhiêu?") == {"loài"}
 
 
 def test_dates_full_and_day_month(rag):
