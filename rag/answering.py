@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,7 @@ SENTENCE_WEIGHTS = {"overlap": 1.0, "context": 0.6, "window": 1.0, "dense": 4.0,
 PROXIMITY_WEIGHT = 1.0
 TERM_CACHE = 20_000  # sentences (and titles) whose terms are kept, ~100 MB; a miss costs ~15 µs
 FUSION_WEIGHT = 0.15  # how much the retriever's order counts when re-ranking by sentence evidence
+DOCUMENT_CODE = re.compile(r"\b\d+[-/][^\W\d_][^\s,;:()]*")  # 1327-QĐ/TU, 01-KL/TW
 QUESTION_WORDS = set(
     "bao nhiêu mấy ai gì nào đâu khi lúc giờ là có của được những các và trong đã bởi với cho về này "
     "đó thì mà không hỏi nêu hãy biết sao như thế vậy ra chưa hay hoặc người cái việc điều".split()
@@ -99,8 +101,14 @@ class ExtractiveReader:
             "answer_typed": typed,
             "margin": min(1.0, best[0] - runner_up) if runner_up > -math.inf else 1.0,
         }
-        confidence = 0.0 if forced_abstention(kind, typed) else self._confidence(features)
+        unknown = self._names_an_unknown_document(question)
+        confidence = 0.0 if forced_abstention(kind, typed) or unknown else self._confidence(features)
         return Reading(reranked, sentence, span, confidence, features)
+
+    def _names_an_unknown_document(self, question: str) -> bool:
+        """"Chỉ thị 477/CT-UBND" when no article mentions 477/CT-UBND: whatever the best sentence
+        says, it is about another document."""
+        return any(self._idf.get("_".join(words(code))) is None for code in DOCUMENT_CODE.findall(question))
 
     def _rarest(self, q_terms: set[str], n: int) -> list[str]:
         """The n rarest question terms; ties broken by the term, so a question always scores the same."""
