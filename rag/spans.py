@@ -82,13 +82,14 @@ _TITLE = re.compile(
     rf" - [^;.:()]+?(?=, (?:{_CAP} ){{1,3}}- |[;.:(]| (?:đã|đồng chủ trì|chủ trì|phát biểu|trao|cho|và đồng chí)\b|$)"
 )
 _PLACE = re.compile(
-    rf"\b(?:xã|huyện|tỉnh|thành phố|thị trấn|thị xã|bản|thôn|phường|tại|ở) ({_CAP}(?: {_CAP})*)"
+    rf"\b(?:xã|huyện|tỉnh|thành phố|thị trấn|thị xã|bản|thôn|phường|tại|ở):? ({_CAP}(?: {_CAP})*)"
 )
 _QUOTED = re.compile(r"[“\"]([^”\"]{3,300})[”\"]")
-_CODE = re.compile(
-    r"\b(?:Quyết định|Kế hoạch|Kết luận|Nghị quyết|Chỉ thị|Thông tư|Đề án|Quy định|Hướng dẫn)"
-    r"(?: số)? \d+[-/][\wĐđ/-]+",
-)
+_DOCUMENT = r"\b(?:Quyết định|Kế hoạch|Kết luận|Nghị quyết|Chỉ thị|Thông tư|Đề án|Quy định|Hướng dẫn)"
+_CODE = re.compile(rf"{_DOCUMENT}(?: số)? \d+[-/][\wĐđ/-]+")
+# "Nghị quyết Đại hội Đảng bộ tỉnh lần thứ XVII": a document named by what issued it, to the comma
+_TITLED = re.compile(rf"{_DOCUMENT} [{_UP}](?:(?! (?:năm|ngày|tháng) \d)[^,;:.()“”\"]){{0,80}}")
+_ASKED_NOUN = re.compile(r"((?:[^\W\d_]+ )?[^\W\d_]+) (?:nào|gì)\b", re.IGNORECASE)
 
 
 def question_type(question: str) -> str:
@@ -110,6 +111,8 @@ def candidate_spans(kind: str, sentence: str, question: str = "") -> list[tuple[
         return _numbers(sentence, asked_unit(question))
     if kind == "date":
         return _dates(sentence, _asked_date_part(question))
+    if kind == "name":
+        return _of_the_asked_kind(sentence, _names(sentence), question) or _entities(sentence)
     finder = _FINDERS.get(kind)
     spans = finder(sentence) if finder else []
     if not spans and kind in ("person", "name", "entity"):
@@ -117,6 +120,17 @@ def candidate_spans(kind: str, sentence: str, question: str = "") -> list[tuple[
         if kind == "person":  # "Ngày 18", "Ban Tuyên giáo" are proper-noun phrases, not people
             spans = [(a, b) for a, b in spans if not any(c.isdigit() for c in sentence[a:b])
                      and sentence[a:b].split()[0].lower() not in _INSTITUTIONS]
+    return spans
+
+
+def _of_the_asked_kind(sentence: str, spans: list[tuple[int, int]], question: str) -> list[tuple[int, int]]:
+    """"Chỉ thị nào": the spans that are a chỉ thị, when some are."""
+    asked = _ASKED_NOUN.search(question)
+    if asked:
+        for noun in (asked.group(1), asked.group(1).split()[-1]):
+            kind = [(a, b) for a, b in spans if sentence[a:b].lower().startswith(noun.lower() + " ")]
+            if kind:
+                return kind
     return spans
 
 
@@ -263,10 +277,37 @@ def _word_size(syllables: list[str]) -> int:
 
 
 def _entities(sentence: str) -> list[tuple[int, int]]:
-    """Proper-noun phrases; a lone capitalised first word of the sentence is not one, nor is a
+    """Proper-noun phrases, with the words their last syllable begins ("Ban Tuyên giáo Tỉnh ủy",
+    "Thị trấn"); a lone capitalised first word of the sentence is not one ("Hầu hết"), nor is a
     Roman numeral ("Đại hội lần thứ XIV")."""
-    return [m.span() for m in _ENTITY.finditer(sentence)
-            if (m.start() > 0 or " " in m.group()) and not _ROMAN.fullmatch(m.group())]
+    spans, pos = [], 0
+    while match := _ENTITY.search(sentence, pos):
+        start, end = match.span()
+        while (grown := _complete_word(sentence, end)) > end:
+            end = grown
+            more = _ENTITY.match(sentence, end + 1) if sentence[end:end + 1] == " " else None
+            end = more.end() if more else end
+        pos = end
+        text = sentence[start:end]
+        if (start > 0 or not _one_word(text)) and not _ROMAN.fullmatch(text):
+            spans.append((start, end))
+    return spans
+
+
+def _one_word(text: str) -> bool:
+    """"Hầu hết", "Một số": capitalised only for opening the sentence."""
+    syllables = text.lower().split()
+    return _word_size(syllables[:MAX_WORD_SYLLABLES]) == len(syllables)
+
+
+def _complete_word(sentence: str, end: int) -> int:
+    """Where the word that the syllable ending at `end` begins ends ("Tuyên" → "Tuyên giáo")."""
+    last = re.search(r"[^\W\d_]+$", sentence[:end])
+    following = _syllables_after(sentence, end)
+    if not last or not following:
+        return end
+    size = _word_size([last.group().lower()] + [w for w, _ in following])
+    return following[size - 2][1] if size > 1 else end
 
 
 def _people(sentence: str) -> list[tuple[int, int]]:
@@ -283,7 +324,9 @@ def _places(sentence: str) -> list[tuple[int, int]]:
 
 def _names(sentence: str) -> list[tuple[int, int]]:
     quoted = [m.span() for m in _QUOTED.finditer(sentence)]
-    return quoted + [m.span() for m in _CODE.finditer(sentence)]
+    coded = [m.span() for m in _CODE.finditer(sentence)]
+    titled = [m.span() for m in _TITLED.finditer(sentence) if not any(a <= m.start() < b for a, b in coded)]
+    return quoted + coded + titled
 
 
 def _whole_token(text: str, start: int, end: int) -> str:

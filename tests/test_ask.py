@@ -120,6 +120,24 @@ def test_quoted_slogans_and_codes(rag):
     assert any("Quyết định 1327-QĐ/TU" in f for f in spans_text("name", sentence_with(rag, "1327-QĐ/TU")))
 
 
+def test_proper_nouns_end_with_a_whole_word(rag):
+    """"Ban Tuyên giáo Tỉnh ủy", not "Ban Tuyên"; an opening "Tiến độ" is no name."""
+    assert "Ban Tuyên giáo Tỉnh ủy" in spans_text("entity", sentence_with(rag, "Ngày 18/7, Ban Tuyên giáo"))
+    opening = sentence_with(rag, "Tiến độ mở lớp")
+    assert opening.startswith("Tiến độ") and not any(s.startswith("Tiến") for s in spans_text("entity", opening))
+    answer = rag.ask("Các trạm truyền thanh của huyện Phong Thổ đặt ở những xã nào?")
+    assert answer.answer == "Dào San, Mường So, Ma Ly Pho, Huổi Luông, Thị trấn"
+
+
+def test_a_document_of_the_kind_asked(rag):
+    """"chỉ thị nào" is answered by a chỉ thị; a resolution named by its congress is kept whole."""
+    bound = sentence_with(rag, "Chỉ thị 05-CT/TW")
+    asked = "Các lớp gắn với chỉ thị nào của Bộ Chính trị?"
+    assert spans_text("name", bound, asked) == ["Chỉ thị 05-CT/TW"]
+    congress = sentence_with(rag, "Nghị quyết Đại hội Đảng bộ tỉnh lần thứ XVII")
+    assert "Nghị quyết Đại hội Đảng bộ tỉnh lần thứ XVII" in spans_text("name", congress, "Nghị quyết nào?")
+
+
 def test_places_after_place_words(rag):
     found = spans_text("place", sentence_with(rag, "Đảng bộ xã Huổi Luông"))
     assert {"Huổi Luông", "Sin Suối Hồ", "Mường So"} <= set(found)
