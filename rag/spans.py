@@ -118,8 +118,9 @@ def candidate_spans(kind: str, sentence: str, question: str = "") -> list[tuple[
     if not spans and kind in ("person", "name", "entity"):
         spans = _entities(sentence)
         if kind == "person":  # "Ngày 18", "Ban Tuyên giáo" are proper-noun phrases, not people
-            spans = [(a, b) for a, b in spans if not any(c.isdigit() for c in sentence[a:b])
+            spans = [_without_titles(sentence, a, b) for a, b in spans if not any(c.isdigit() for c in sentence[a:b])
                      and sentence[a:b].split()[0].lower() not in _INSTITUTIONS]
+            spans = [(a, b) for a, b in spans if a < b]
     return spans
 
 
@@ -132,6 +133,18 @@ def _of_the_asked_kind(sentence: str, spans: list[tuple[int, int]], question: st
             if kind:
                 return kind
     return spans
+
+
+def _without_titles(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """"Giải thưởng Viện hàn lâm Lady Gaga" → "Lady Gaga": a person's name is no dictionary word."""
+    while start < end:
+        syllables = sentence[start:end].lower().split()
+        size = _word_size(syllables[:MAX_WORD_SYLLABLES])
+        if size < 2:
+            break
+        start += len(" ".join(sentence[start:end].split()[:size]))
+        start = end if start >= end else start + 1
+    return start, end
 
 
 def asks_for_several(question: str) -> bool:

@@ -112,6 +112,8 @@ def test_an_organisation_is_not_the_person_asked_for(rag):
     assert not any(s.startswith("Ban Tuyên") for s in spans_text("person", opening))
     answer = rag.ask("Ai phát biểu kết luận Hội nghị sơ kết công tác tuyên giáo giữa nhiệm kỳ?")
     assert answer.answer.startswith("Lê Đức Dục")
+    titled = "Người được đề cử Giải thưởng Viện hàn lâm Lady Gaga biểu diễn quốc ca."
+    assert spans_text("person", titled) == ["Lady Gaga"]  # a title is made of dictionary words
 
 
 def test_quoted_slogans_and_codes(rag):
