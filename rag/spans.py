@@ -35,8 +35,8 @@ QUESTION_TYPES = {
         re.IGNORECASE,
     ),
     "name": re.compile(
-        r"\b(khẩu hiệu|chủ đề|tên|phong trào|chương trình|đề án|tác phẩm|nghị quyết|quyết định"
-        r"|kế hoạch|kết luận|chỉ thị|chuyên đề|hội thảo|kỷ niệm chương|văn bản)\b.*\b(gì|nào)\b",
+        r"(?<!trong )(?<!theo )(?<!tại )\b(khẩu hiệu|chủ đề|tên|phong trào|chương trình|đề án|tác phẩm"
+        r"|nghị quyết|quyết định|kế hoạch|kết luận|chỉ thị|chuyên đề|hội thảo|kỷ niệm chương|văn bản)\b.*\b(gì|nào)\b",
         re.IGNORECASE,
     ),
     "sentence": _REASON,  # why and how: the sentence answers, not a span
@@ -129,7 +129,8 @@ def _of_the_asked_kind(sentence: str, spans: list[tuple[int, int]], question: st
     asked = _ASKED_NOUN.search(question)
     if asked:
         for noun in (asked.group(1), asked.group(1).split()[-1]):
-            kind = [(a, b) for a, b in spans if sentence[a:b].lower().startswith(noun.lower() + " ")]
+            kind = [(a, b) for a, b in spans if sentence[a:b].lower().startswith(noun.lower() + " ")
+                    or sentence[max(0, a - len(noun) - 1):a].lower().strip() == noun.lower()]
             if kind:
                 return kind
     return spans
