@@ -362,9 +362,11 @@ _FINDERS = {"date": _dates, "number": _numbers, "person": _people, "place": _pla
 
 
 _WH = re.compile(
-    r"\b(khi nào|lúc nào|bao giờ|bao lâu|bao nhiêu|mấy|cái gì|điều gì|việc gì|gì|ai|đâu|nào)\b", re.IGNORECASE
+    r"\b(khi nào|lúc nào|bao giờ|bao lâu|bao nhiêu|mấy|(?:những |các )?(?:cái gì|điều gì|việc gì|gì|ai)|đâu|nào)\b",
+    re.IGNORECASE
 )
 _BOUNDARY = re.compile(r"[,;:.!?()“”\"]")
+_BOUNDARY_STRONG = re.compile(r"[;:.!?()“”\"]")
 MAX_SLOT_WORDS = 12
 
 
@@ -388,8 +390,9 @@ def aligned_span(question: str, sentence: str) -> tuple[int, int] | None:
     for p, ls in (x for x in lefts if x[1]):
         end = next(i for i in range(p + 1, len(low) + 1) if cut[i] or i - p >= MAX_SLOT_WORDS)
         options.append((ls, p - end, p, end))
-        options += [(ls + rs + 0.5, p - r, p, r) for r, rs in rights
-                    if rs and p < r <= end]
+        # between the two anchors the answer may hold commas: "ứng dụng công nghệ thông tin, chuyển đổi số trong"
+        options += [(ls + rs + 0.5, p - r, p, r) for r, rs in rights if rs and p < r <= p + MAX_SLOT_WORDS
+                    and not _BOUNDARY_STRONG.search(sentence[s_words[p][0]:s_words[r - 1][1]])]
     for r, rs in (x for x in rights if x[1]):
         start = next(i for i in range(r - 1, -1, -1) if cut[i] or r - i >= MAX_SLOT_WORDS)
         if start < r:

@@ -204,6 +204,12 @@ def test_a_question_for_several_gets_the_whole_list(rag, question, listed):
     assert listed in rag.ask(question).answer
 
 
+def test_the_phrase_between_the_question_words_may_hold_commas(rag):
+    answer = rag.ask("Trong kết luận hội nghị sơ kết, Trưởng Ban Tuyên giáo Tỉnh ủy yêu cầu đẩy mạnh ứng dụng những gì "
+                     "trong triển khai nhiệm vụ toàn ngành?")
+    assert answer.answer == "công nghệ thông tin, chuyển đổi số"
+
+
 def test_phan_tram_asks_for_a_percentage(rag):
     answer = rag.ask("Kế hoạch viết bài thu hoạch nghị quyết ở Bắc Quang hoàn thành được bao nhiêu phần trăm?")
     assert answer.answer == "100%"
