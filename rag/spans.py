@@ -34,6 +34,7 @@ QUESTION_TYPES = {
         r"\b(ở đâu|tại đâu|nơi nào|địa phương nào|xã nào|những xã nào|huyện nào|tỉnh nào|đâu)\b",
         re.IGNORECASE,
     ),
+    "post": re.compile(r"\b(chức vụ|chức danh|cương vị|giữ chức)\b.*\b(gì|nào)\b", re.IGNORECASE),
     "name": re.compile(
         r"(?<!trong )(?<!theo )(?<!tại )\b(khẩu hiệu|chủ đề|tên|phong trào|chương trình|đề án|tác phẩm"
         r"|nghị quyết|quyết định|kế hoạch|kết luận|chỉ thị|chuyên đề|hội thảo|kỷ niệm chương|văn bản)\b.*\b(gì|nào)\b",
@@ -113,6 +114,10 @@ def candidate_spans(kind: str, sentence: str, question: str = "") -> list[tuple[
         return _dates(sentence, _asked_date_part(question))
     if kind == "name":
         return _of_the_asked_kind(sentence, _names(sentence), question) or _entities(sentence)
+    if kind == "post":
+        return _posts(sentence, question)
+    if kind == "entity" and (holders := _holders(sentence, question)):
+        return holders
     finder = _FINDERS.get(kind)
     spans = finder(sentence) if finder else []
     if not spans and kind in ("person", "name", "entity"):
@@ -330,6 +335,27 @@ def _people(sentence: str) -> list[tuple[int, int]]:
         title = _TITLE.match(sentence, match.end())
         spans.append((match.start(), title.end() if title else match.end()))
     return spans
+
+
+def _posts(sentence: str, question: str) -> list[tuple[int, int]]:
+    """"Đồng chí Lê Chí Công giữ chức vụ gì?": the title after that name ("Lê Chí Công - Phó trưởng …")."""
+    titles = [(person, _TITLE.match(sentence, person.end())) for person in _PERSON.finditer(sentence)]
+    titles = [(person, title) for person, title in titles if title]
+    named = [(p, t) for p, t in titles if p.group().lower() in question.lower()]
+    return [(t.start() + len(" - "), t.end()) for _, t in named or titles]
+
+
+def _holders(sentence: str, question: str) -> list[tuple[int, int]]:
+    """"Phó Trưởng Ban Thường trực nào …?": the people whose title is the one asked."""
+    asked = re.search(r"((?:[^\W\d_]+ )*[^\W\d_]+) nào\b", question)
+    before = asked.group(1).lower().split()[-6:] if asked else []
+    titled = [(a, b, sentence[a:b].lower().split(" - ", 1)) for a, b in _people(sentence)]
+    for n in range(len(before), 1, -1):  # the longest run of the question's words that a title holds
+        post = " ".join(before[-n:])
+        found = [(a, b) for a, b, parts in titled if len(parts) == 2 and post in parts[1]]
+        if found:
+            return found
+    return []
 
 
 def _places(sentence: str) -> list[tuple[int, int]]:

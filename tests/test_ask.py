@@ -32,6 +32,7 @@ def spans_text(kind, sentence, question=""):
         ("Hội nghị được tổ chức vào ngày nào?", "date"),
         ("Khuôn viên trường trông hiện đại hơn trong thập kỷ nào?", "date"),
         ("Ông đã xây dựng cơ sở kinh tế vững mạnh bằng cách nào?", "sentence"),
+        ("Đồng chí Lê Chí Công giữ chức vụ gì?", "post"),
     ],
 )
 def test_question_types(question, kind):
@@ -114,6 +115,13 @@ def test_an_organisation_is_not_the_person_asked_for(rag):
     assert answer.answer.startswith("Lê Đức Dục")
     titled = "Người được đề cử Giải thưởng Viện hàn lâm Lady Gaga biểu diễn quốc ca."
     assert spans_text("person", titled) == ["Lady Gaga"]  # a title is made of dictionary words
+
+
+def test_a_post_and_who_holds_it(rag):
+    chairs = sentence_with(rag, "Đặng Thanh Sơn")
+    assert spans_text("post", chairs, "Đồng chí Lê Chí Công giữ chức vụ gì?") == ["Phó trưởng Ban Tuyên giáo Tỉnh ủy"]
+    asked = "Phó Trưởng Ban Thường trực nào cùng chủ trì hội nghị?"
+    assert spans_text("entity", chairs, asked) == ["Đặng Thanh Sơn - Phó Trưởng Ban Thường trực"]
 
 
 def test_quoted_slogans_and_codes(rag):
