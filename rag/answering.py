@@ -176,9 +176,23 @@ class ExtractiveReader:
               and _is_novel(sentence.text, slot, q_terms)):
             best, fit = slot, 0.5
         else:
-            return None, float(kind == "sentence" and not _asks_for_a_phrase(question))
+            fit = float(kind == "sentence" and not _asks_for_a_phrase(question))
+            clause = self._best_clause(sentence.text, q_terms)
+            if clause is None:
+                return None, fit
+            best = clause
         start, end = trim_span(sentence.text, *best)
         return (sentence.start + start, sentence.start + end), fit
+
+    def _best_clause(self, text: str, q_terms: set[str]) -> tuple[int, int] | None:
+        """In a sentence that lists things between semicolons, the one item the question is about."""
+        bounds = [0, *(m.end() for m in re.finditer(";", text)), len(text) + 1]
+        clauses = [(bounds[i], bounds[i + 1] - 1) for i in range(len(bounds) - 1)]
+        if len(clauses) < 2:
+            return None
+        scored = sorted(((self._coverage(q_terms, frozenset(tokens(text[a:b]))), (a, b)) for a, b in clauses),
+                        reverse=True)
+        return scored[0][1] if scored[0][0] > scored[1][0] else None
 
     def _confidence(self, features: dict[str, float]) -> float:
         weights = self.calibration["weights"]

@@ -218,6 +218,12 @@ def test_the_phrase_between_the_question_words_may_hold_commas(rag):
     assert answer.answer == "công nghệ thông tin, chuyển đổi số"
 
 
+def test_of_a_list_between_semicolons_the_item_asked_about(rag):
+    answer = rag.ask("Giảng viên chuyên trách của các trung tâm chính trị còn hạn chế gì?")
+    assert answer.answer.startswith("giảng viên chuyên trách ít được tham gia công tác nghiên cứu khoa học")
+    assert ";" not in answer.answer and ";" in answer.sentence
+
+
 def test_phan_tram_asks_for_a_percentage(rag):
     answer = rag.ask("Kế hoạch viết bài thu hoạch nghị quyết ở Bắc Quang hoàn thành được bao nhiêu phần trăm?")
     assert answer.answer == "100%"
