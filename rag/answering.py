@@ -21,7 +21,7 @@ from .spans import (aligned_span, asked_head, asked_unit, asks_for_several, cand
                     question_type, trim_span)
 from .spans import asks_for_a_phrase as _asks_for_a_phrase
 from .store import Index
-from .text import is_vietnamese_syllable, tokens, word_spans, words
+from .text import compound_words, is_vietnamese_syllable, tokens, word_spans, words
 from .types import Hit, Sentence
 
 CALIBRATION = Path(__file__).with_name("calibration.json")
@@ -62,6 +62,7 @@ class ExtractiveReader:
         self._idf = _idf(index.sentences)
         self._idf_unseen = math.log(1 + len(index.sentences))
         self._title_terms = functools.lru_cache(maxsize=TERM_CACHE)(self._doc_title_terms)
+        compound_words()  # the word dictionary loads with the index, not on the first question
 
     def run(self, question: str, query_vector: np.ndarray, hits: list[Hit]) -> Reading:
         kind = question_type(question)
