@@ -33,6 +33,7 @@ def spans_text(kind, sentence, question=""):
         ("Khuôn viên trường trông hiện đại hơn trong thập kỷ nào?", "date"),
         ("Ông đã xây dựng cơ sở kinh tế vững mạnh bằng cách nào?", "sentence"),
         ("Đồng chí Lê Chí Công giữ chức vụ gì?", "post"),
+        ("Đâu là nguyên nhân của hạn chế?", "sentence"),  # "Đâu là" asks "what is", not where
     ],
 )
 def test_question_types(question, kind):
