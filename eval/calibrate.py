@@ -21,7 +21,7 @@ import numpy as np
 from rag import RAG
 from rag.answering import CALIBRATION, forced_abstention
 from rag.evaluation import contains, load_squad, squad_rag
-from rag.spans import question_type
+from rag.questions import question_type
 
 FEATURES = ["overlap", "context", "window", "dense", "typed", "rare", "unit", "answer_typed", "margin"]
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared/benchmarks/xquad-vi/xquad.vi.json"

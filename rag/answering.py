@@ -17,9 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .spans import (aligned_span, asked_head, asked_unit, asks_for_several, candidate_spans, join_list, names_a_person, names_unit,
-                    question_type, trim_span)
-from .spans import asks_for_a_phrase as _asks_for_a_phrase
+from .alignment import aligned_span
+from .questions import asked_head, asked_unit, asks_for_a_phrase, asks_for_several, question_type
+from .spans import candidate_spans, join_list, names_a_person, names_unit, trim_span
 from .store import Index
 from .text import compound_words, is_vietnamese_syllable, tokens, word_spans, words
 from .types import Hit, Sentence
@@ -173,11 +173,11 @@ class ExtractiveReader:
             best, fit = max(scored)[1], 1.0
             if kind in ("person", "place", "name", "entity") and asks_for_several(question):
                 best = join_list(sentence.text, spans + candidate_spans("entity", sentence.text), best)
-        elif (slot and (kind != "sentence" or _asks_for_a_phrase(question))
+        elif (slot and (kind != "sentence" or asks_for_a_phrase(question))
               and _is_novel(sentence.text, slot, q_terms)):
             best, fit = slot, 0.5
         else:
-            fit = float(kind == "sentence" and not _asks_for_a_phrase(question))
+            fit = float(kind == "sentence" and not asks_for_a_phrase(question))
             clause = self._best_clause(sentence.text, q_terms)
             if clause is None:
                 return None, fit

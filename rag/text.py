@@ -11,6 +11,8 @@ MAX_QUESTION_CHARS = 1000
 
 _WORD = re.compile(r"\d+(?:[.,/-]\d+)*%?|[^\W_]+(?:[-/][^\W_]+)*", re.UNICODE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_SYLLABLE_AFTER = re.compile(r"\s+([^\W\d_]+)\b")
+MAX_WORD_SYLLABLES = 4  # the dictionary's longest words worth looking for
 _TONE_MARKS = dict.fromkeys(map(ord, "\u0300\u0301\u0303\u0309\u0323"))  # grave, acute, tilde, hook, dot
 _SYLLABLE = re.compile(
     "(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?[aăâeêioôơuưy]{1,3}(?:ch|ng|nh|[cmnpt])?"
@@ -43,6 +45,31 @@ def compound_words() -> frozenset[str]:
     from underthesea.corpus import viet_dict_74K
 
     return frozenset(nfc(w).lower() for w in viet_dict_74K.words if " " in w)
+
+
+def syllables_after(sentence: str, end: int) -> list[tuple[str, int]]:
+    """The next few lower-cased syllables and where each ends, up to punctuation or a number."""
+    found = []
+    while len(found) < MAX_WORD_SYLLABLES and (match := _SYLLABLE_AFTER.match(sentence, end)):
+        end = match.end()
+        found.append((match.group(1).lower(), end))
+    return found
+
+
+def leading_words(syllables: list[str], at_least: int) -> list[str]:
+    """The first whole words holding at least `at_least` syllables ("công trình lịch sử", not
+    "công trình lịch")."""
+    taken = 0
+    while taken < min(at_least, len(syllables)):
+        taken += word_size(syllables[taken:])
+    return syllables[:taken]
+
+
+def word_size(syllables: list[str]) -> int:
+    """How many of the syllables make the first word, by the longest dictionary match."""
+    compounds = compound_words()
+    longest = min(len(syllables), MAX_WORD_SYLLABLES)
+    return next((n for n in range(longest, 1, -1) if " ".join(syllables[:n]) in compounds), 1)
 
 
 def word_spans(text: str) -> list[tuple[int, int, str]]:

@@ -1,0 +1,100 @@
+"""What a Vietnamese question asks for: its type, the unit it counts, the part of a date, whether
+it wants a list or a phrase. Read from the question's words only; spans.py finds the answers."""
+from __future__ import annotations
+
+import functools
+import re
+
+from .text import leading_words, word_size
+
+REASON = re.compile(r"\b(vì sao|tại sao|vì lý do gì|như thế nào|thế nào|ra sao|làm sao|bằng cách nào)\b",
+                    re.IGNORECASE)
+QUESTION_TYPES = {
+    "author": re.compile(
+        r"tác giả|ai viết|người viết|ai đưa tin|(bài|bài viết|bài báo|tin)\b.*\b(của ai|do ai)", re.IGNORECASE
+    ),
+    "date": re.compile(
+        r"\b(khi nào|lúc nào|bao giờ|ngày nào|ngày bao nhiêu|ngày mấy|năm nào|năm bao nhiêu|tháng nào"
+        r"|thời gian nào|thời điểm nào|vào (?:ngày|năm)(?! \d)|từ năm nào|từ khi nào"
+        r"|thập kỷ nào|thập niên nào|thế kỷ nào)\b",
+        re.IGNORECASE,
+    ),
+    "number": re.compile(r"\b(bao nhiêu|mấy|số lượng|tỷ lệ|tỉ lệ)\b", re.IGNORECASE),
+    "person": re.compile(r"(^|\s)(ai|người nào|đồng chí nào|vị nào|những ai)(\s|\?|$)", re.IGNORECASE),
+    "place": re.compile(
+        r"\b(ở đâu|tại đâu|nơi nào|địa phương nào|xã nào|những xã nào|huyện nào|tỉnh nào|đâu(?! là))\b",
+        re.IGNORECASE,
+    ),
+    "post": re.compile(r"\b(chức vụ|chức danh|cương vị|giữ chức)\b.*\b(gì|nào)\b", re.IGNORECASE),
+    "name": re.compile(
+        r"(?<!trong )(?<!theo )(?<!tại )\b(khẩu hiệu|chủ đề|tên|phong trào|chương trình|đề án|tác phẩm"
+        r"|nghị quyết|quyết định|kế hoạch|kết luận|chỉ thị|chuyên đề|hội thảo|kỷ niệm chương|văn bản)\b.*\b(gì|nào)\b",
+        re.IGNORECASE,
+    ),
+    "sentence": REASON,  # why and how: the sentence answers, not a span
+    "entity": re.compile(r"\b[^\W\d_]+ nào\b", re.IGNORECASE),
+}
+QUESTION_WORD = re.compile(
+    r"\b(khi nào|lúc nào|bao giờ|bao lâu|bao nhiêu|mấy|(?:những |các )?(?:cái gì|điều gì|việc gì|gì|ai)|đâu|nào)\b",
+    re.IGNORECASE,
+)
+_PLURAL = re.compile(r"\b(?:những|các)\b.*\b(?:nào|ai|gì)\b|\bnhững ai\b", re.IGNORECASE)
+_ASKED_UNIT = re.compile(r"\b(?:bao nhiêu|mấy)((?: [^\W\d_]+){1,6})", re.IGNORECASE)
+_COUNTED = re.compile(r"(?:\bsố lượng|\btổng số|^số)((?: [^\W\d_]+){1,6})(?=.*\b(?:là|có|được) bao nhiêu\b)",
+                      re.IGNORECASE)
+_NOT_UNIT = set("có được là của ở tại trong cho vào đã sẽ đang với và từ khi mà thì để hiện nay".split())
+_PLURAL_MARKERS = {"các", "những"}
+UNIT_SYLLABLES = 3  # "bao nhiêu lượt người dự": the unit is the few words after the question word
+_DATE_PART = re.compile(r"\b(ngày|năm|tháng) (?:nào|bao nhiêu|mấy)\b|\bvào (ngày|năm)(?! \d)", re.IGNORECASE)
+ORDINAL_ASKED = re.compile(r"\b([^\W\d_]+ thứ) (?:mấy|bao nhiêu)\b|\b([^\W\d_]+) nào\b", re.IGNORECASE)
+ASKED_NOUN = re.compile(r"((?:[^\W\d_]+ )?[^\W\d_]+) (?:nào|gì)\b", re.IGNORECASE)
+
+
+def question_type(question: str) -> str:
+    """author, date, number, person, place, post, name, entity, or sentence (no narrower span is asked
+    for): the first of QUESTION_TYPES that matches."""
+    for name, pattern in QUESTION_TYPES.items():
+        if pattern.search(question):
+            return name
+    return "sentence"
+
+
+def asks_for_several(question: str) -> bool:
+    """"Những xã nào", "các đội nào", "những ai": the answer is a list."""
+    return bool(_PLURAL.search(question))
+
+
+def asks_for_a_phrase(question: str) -> bool:
+    """A what/which/who question, not a why/how one that the whole sentence answers."""
+    return bool(QUESTION_WORD.search(question)) and not REASON.search(question)
+
+
+@functools.lru_cache(maxsize=1024)  # read once per candidate sentence of a question
+def asked_unit(question: str) -> frozenset[str]:
+    """What is being counted ("đảng viên", "công trình lịch sử"): the first whole words after each
+    "bao nhiêu"/"mấy", or after "số" in "Tổng số đảng viên … là bao nhiêu?"; "phần trăm" is "%"."""
+    return frozenset(w for phrase in _unit_phrases(question) for w in phrase)
+
+
+@functools.lru_cache(maxsize=1024)
+def asked_head(question: str) -> frozenset[str]:
+    """The head noun of what is counted, its first word: "loài" of "loài cây", "dân" of "dân"."""
+    return frozenset(w for phrase in _unit_phrases(question) for w in phrase[:word_size(phrase)])
+
+
+def _unit_phrases(question: str) -> list[list[str]]:
+    matches = [*_ASKED_UNIT.finditer(question), *_COUNTED.finditer(question)]
+    phrases = []
+    for match in matches:
+        syllables = match.group(1).lower().split()
+        syllables = syllables[:next((i for i, w in enumerate(syllables) if w in _NOT_UNIT), len(syllables))]
+        while syllables and syllables[0] in _PLURAL_MARKERS:
+            syllables = syllables[1:]
+        phrase = leading_words(syllables, UNIT_SYLLABLES)
+        phrases.append(["%"] if phrase[:2] == ["phần", "trăm"] else phrase)
+    return [p for p in phrases if p]
+
+
+def asked_date_part(question: str) -> str | None:
+    match = _DATE_PART.search(question)
+    return (match.group(1) or match.group(2)).lower() if match else None
