@@ -173,6 +173,8 @@ class ExtractiveReader:
             best, fit = max(scored)[1], 1.0
             if kind in ("person", "place", "name", "entity") and asks_for_several(question):
                 best = join_list(sentence.text, spans + candidate_spans("entity", sentence.text), best)
+            elif kind == "person":  # "A - …, B - … và C đồng chủ trì": what one did, all did
+                best = join_list(sentence.text, spans, best, words_between=0)
         elif (slot and (kind != "sentence" or asks_for_a_phrase(question))
               and _is_novel(sentence.text, slot, q_terms)):
             best, fit = slot, 0.5

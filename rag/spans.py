@@ -29,7 +29,6 @@ _MULTIPLIERS = {"nghìn", "ngàn", "triệu", "tỷ", "tỉ", "vạn", "trăm", 
 _NUMBER_WORDS = re.compile(r"\b(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\b", re.IGNORECASE)
 _ENTITY = re.compile(rf"{_CAP}(?: (?:{_CAP}|\d+))*")
 _ROMAN = re.compile(r"[IVXLCDM]+")
-_LIST_GAP = re.compile(r"\s*(?:,\s*(?:và\s+)?|và\s+)(?:[^\W\d_]+\s+){0,3}", re.IGNORECASE)
 _SURNAMES = (
     "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đào Đinh Lâm Trịnh"
     " Mai Trương Lương Tạ Hà Cao Tô Quách Chu Thái Tăng Kiều Lò Tòng Sùng Giàng Vàng Lù Đoàn"
@@ -108,15 +107,18 @@ def _without_titles(sentence: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def join_list(sentence: str, spans: list[tuple[int, int]], best: tuple[int, int]) -> tuple[int, int]:
+def join_list(sentence: str, spans: list[tuple[int, int]], best: tuple[int, int],
+              words_between: int = 3) -> tuple[int, int]:
     """The best span grown over its neighbours in the same list ("Hùng An, Quang Minh, Tân Lập và
-    Tân Thành"; "Đảng bộ xã Huổi Luông, Đảng bộ xã Sin Suối Hồ và Đảng bộ xã Mường So")."""
+    Tân Thành"; "Đảng bộ xã Huổi Luông, Đảng bộ xã Sin Suối Hồ và Đảng bộ xã Mường So"): items are
+    joined by a comma or "và" and at most `words_between` lower-case words ("Đảng bộ xã")."""
+    gap = re.compile(rf"\s*(?:,\s*(?:và\s+)?|và\s+)(?:[^\W\d_]+\s+){{0,{words_between}}}", re.IGNORECASE)
     start, end = best
     for a, b in sorted(spans):
-        if a >= end and _LIST_GAP.fullmatch(sentence[end:a]):
+        if a >= end and gap.fullmatch(sentence[end:a]):
             end = b
     for a, b in sorted(spans, reverse=True):
-        if b <= start and _LIST_GAP.fullmatch(sentence[b:start]):
+        if b <= start and gap.fullmatch(sentence[b:start]):
             start = a
     return start, end
 

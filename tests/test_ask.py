@@ -119,6 +119,13 @@ def test_an_organisation_is_not_the_person_asked_for(rag):
     assert spans_text("person", titled) == ["Lady Gaga"]  # a title is made of dictionary words
 
 
+def test_people_listed_together_are_answered_together(rag):
+    """"Các đồng chí: A - …, B - …, C - … đồng chủ trì Hội nghị": all three chaired it."""
+    answer = rag.ask("Ai chủ trì hội nghị sơ kết?")
+    assert answer.answer.startswith("Lê Đức Dục - ") and answer.answer.endswith("Lê Chí Công - Phó trưởng Ban Tuyên giáo Tỉnh ủy")
+    assert "Đặng Thanh Sơn" in answer.answer
+
+
 def test_a_post_and_who_holds_it(rag):
     chairs = sentence_with(rag, "Đặng Thanh Sơn")
     assert spans_text("post", chairs, "Đồng chí Lê Chí Công giữ chức vụ gì?") == ["Phó trưởng Ban Tuyên giáo Tỉnh ủy"]
