@@ -42,9 +42,8 @@ _PERSON = re.compile(rf"\b(?:{'|'.join(_SURNAMES)})(?: {_CAP}){{1,3}}")
 _TITLE = re.compile(
     rf" - [^;.:()]+?(?=, (?:{_CAP} ){{1,3}}- |[;.:(]| (?:đã|đồng chủ trì|chủ trì|phát biểu|trao|cho|và đồng chí)\b|$)"
 )
-_PLACE = re.compile(
-    rf"\b(?:xã|huyện|tỉnh|thành phố|thị trấn|thị xã|bản|thôn|phường|tại|ở):? ({_CAP}(?: {_CAP})*)"
-)
+_PLACE_LEVELS = "xã|huyện|tỉnh|thành phố|thị trấn|thị xã|bản|thôn|phường"
+_PLACE = re.compile(rf"\b({_PLACE_LEVELS}|tại|ở):? ({_CAP}(?: {_CAP})*)")
 _QUOTED = re.compile(r"[“\"]([^”\"]{3,300})[”\"]")
 _DOCUMENT = r"\b(?:Quyết định|Kế hoạch|Kết luận|Nghị quyết|Chỉ thị|Thông tư|Đề án|Quy định|Hướng dẫn)"
 _CODE = re.compile(rf"{_DOCUMENT}(?: số)? \d+[-/][\wĐđ/-]+")
@@ -72,7 +71,7 @@ def candidate_spans(kind: str, sentence: str, question: str = "") -> list[tuple[
     if kind == "person":
         return _people(sentence) or _people_without_a_vietnamese_name(sentence)
     if kind == "place":
-        return _places(sentence)
+        return _places(sentence, question)
     return []
 
 
@@ -255,8 +254,10 @@ def _holders(sentence: str, question: str) -> list[tuple[int, int]]:
     return []
 
 
-def _places(sentence: str) -> list[tuple[int, int]]:
-    return [m.span(1) for m in _PLACE.finditer(sentence)]
+def _places(sentence: str, question: str = "") -> list[tuple[int, int]]:
+    """Names after a place word; for "tỉnh nào" only the ones after "tỉnh" (a xã is no answer)."""
+    level = re.search(rf"\b({_PLACE_LEVELS}) nào\b", question, re.IGNORECASE)
+    return [m.span(2) for m in _PLACE.finditer(sentence) if not level or m.group(1) == level.group(1).lower()]
 
 
 def _names(sentence: str) -> list[tuple[int, int]]:

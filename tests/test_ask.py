@@ -160,6 +160,9 @@ def test_a_document_of_the_kind_asked(rag):
 def test_places_after_place_words(rag):
     found = spans_text("place", sentence_with(rag, "Đảng bộ xã Huổi Luông"))
     assert {"Huổi Luông", "Sin Suối Hồ", "Mường So"} <= set(found)
+    communes = sentence_with(rag, "Hùng An, Quang Minh")
+    assert "Hùng An" in spans_text("place", communes, "Những xã nào làm tốt?")
+    assert spans_text("place", communes, "Bắc Quang thuộc tỉnh nào?") == []  # a xã is no tỉnh
 
 
 def test_answer_is_copied_from_the_cited_passage(rag):
