@@ -21,7 +21,7 @@ from .alignment import aligned_span
 from .questions import asked_head, asked_unit, asks_for_a_phrase, asks_for_several, question_type
 from .spans import candidate_spans, join_list, names_a_person, names_unit, trim_span
 from .store import Index
-from .text import compound_words, is_vietnamese_syllable, tokens, word_spans, words
+from .text import compound_words, is_vietnamese_syllable, tokens, vietnamese_syllables, word_spans, words
 from .types import Hit, Sentence
 
 CALIBRATION = Path(__file__).with_name("calibration.json")
@@ -62,7 +62,7 @@ class ExtractiveReader:
         self._idf = _idf(index.sentences)
         self._idf_unseen = math.log(1 + len(index.sentences))
         self._title_terms = functools.lru_cache(maxsize=TERM_CACHE)(self._doc_title_terms)
-        compound_words()  # the word dictionary loads with the index, not on the first question
+        compound_words(), vietnamese_syllables()  # the dictionary loads with the index, not on a question
 
     def run(self, question: str, query_vector: np.ndarray, hits: list[Hit]) -> Reading:
         kind = question_type(question)
@@ -105,6 +105,11 @@ class ExtractiveReader:
         unknown = self._names_an_unknown_document(question)
         confidence = 0.0 if forced_abstention(kind, typed) or unknown else self._confidence(features)
         return Reading(reranked, sentence, span, confidence, features)
+
+    def frequency(self, term: str) -> float:
+        """In how many indexed sentences the term (a syllable or a pair "a_b") stands; 0 if none."""
+        idf = self._idf.get(term)
+        return 0.0 if idf is None else len(self.index.sentences) / math.expm1(idf)
 
     def _names_an_unknown_document(self, question: str) -> bool:
         """"Chỉ thị 477/CT-UBND" when no article mentions 477/CT-UBND: whatever the best sentence

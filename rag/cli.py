@@ -105,6 +105,8 @@ def eval_command(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     report: Optional[Path] = typer.Option(None, help="Write a report (.html or .md)."),
     compare: bool = typer.Option(False, help="Also score dense-only and BM25-only retrieval."),
+    without_accents: bool = typer.Option(False, "--without-accents",
+                                         help="Ask every question typed without Vietnamese accents."),
 ) -> None:
     """Score answers, retrieval, citations and abstention on a dataset."""
     from . import evaluation
@@ -117,6 +119,7 @@ def eval_command(
     modes = ["hybrid", "dense", "lexical"] if compare else ["hybrid"]
     try:
         data = evaluation.load_dataset(dataset, split)
+        data = evaluation.without_accents(data) if without_accents else data
         results, rows = evaluation.run(data, index or (None if data.documents else settings.index),
                                        modes, k, settings.embedder, progress=not as_json)
     except (*USER_ERRORS, KeyError, ValueError) as problem:

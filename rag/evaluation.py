@@ -13,11 +13,12 @@ import statistics
 import string
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tqdm import tqdm
 
+from . import diacritics
 from .pipeline import RAG
 from .text import nfc
 from .types import Answer, Document, Hit
@@ -75,6 +76,12 @@ def load_squad(path: Path, split: str = "all") -> Dataset:
                 cases.append(Case(qa["id"], qa["question"], () if impossible else answers,
                                   None if impossible else doc_id, "squad", not impossible))
     return Dataset(f"{path.name}:{split}", cases, documents)
+
+
+def without_accents(dataset: Dataset) -> Dataset:
+    """The same questions typed without Vietnamese accents ("Phong Tho co bao nhieu dang vien?")."""
+    cases = [replace(case, question=diacritics.remove(case.question)) for case in dataset.cases]
+    return Dataset(f"{dataset.name} (không dấu)", cases, dataset.documents)
 
 
 def squad_index_dir(dataset: Dataset, embedder_name: str) -> Path:
@@ -161,7 +168,8 @@ def _isolated(rag: RAG, case: Case) -> tuple[str, str] | None:
     if not case.answerable or case.doc_id not in rag.index.documents:
         return None
     gold = [Hit(c, 1.0) for c in rag.index.chunks if c.doc_id == case.doc_id]
-    reading = rag.reader.run(case.question, rag.embedder.embed_queries([case.question])[0], gold)
+    question = rag.with_accents(case.question)
+    reading = rag.reader.run(question, rag.embedder.embed_queries([question])[0], gold)
     if reading.sentence is None:
         return None
     start, end = reading.span or (reading.sentence.start, reading.sentence.end)

@@ -1,4 +1,5 @@
-"""The ask pipeline, top to bottom: check the question, embed it, retrieve, read, cite."""
+"""The ask pipeline, top to bottom: check the question (and restore its accents if it was typed
+without them), embed it, retrieve, read, cite."""
 from __future__ import annotations
 
 import threading
@@ -6,7 +7,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import store
+from . import diacritics, store
 from .answering import ExtractiveReader, Reading
 from .embedding import Embedder, make_embedder
 from .retrieval import Filters, HybridRetriever
@@ -73,10 +74,11 @@ class RAG:
         question = validate_question(question)
         k = max(1, min(int(k), 50))
         loaded = self._loaded
-        query_vector = self.embedder.embed_queries([question])[0]
-        hits = loaded.retriever.run(question, query_vector, k, filters)
+        searched = _with_accents(question, loaded.reader)
+        query_vector = self.embedder.embed_queries([searched])[0]
+        hits = loaded.retriever.run(searched, query_vector, k, filters)
         retrieved = time.perf_counter()
-        reading = loaded.reader.run(question, query_vector, hits)
+        reading = loaded.reader.run(searched, query_vector, hits)
         answered = time.perf_counter()
         timings = {
             "retrieve": round((retrieved - started) * 1000, 2),
@@ -87,8 +89,18 @@ class RAG:
 
     def retrieve(self, question: str, k: int = 5, filters: Filters = Filters()) -> list[Hit]:
         """The retrieval step alone, for evaluation and inspection."""
-        question = validate_question(question)
-        return self.retriever.run(question, self.embedder.embed_queries([question])[0], k, filters)
+        loaded = self._loaded
+        searched = _with_accents(validate_question(question), loaded.reader)
+        return loaded.retriever.run(searched, self.embedder.embed_queries([searched])[0], k, filters)
+
+    def with_accents(self, question: str) -> str:
+        """The question as it is searched: accents restored if it was typed without them."""
+        return _with_accents(validate_question(question), self.reader)
+
+
+def _with_accents(question: str, reader: ExtractiveReader) -> str:
+    """A question typed without accents is searched and read with the likeliest ones."""
+    return diacritics.restore(question, reader.frequency) if diacritics.lacks_diacritics(question) else question
 
 
 def _answer(index: store.Index, question: str, reading: Reading, timings: dict, threshold: float) -> Answer:

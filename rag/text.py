@@ -47,6 +47,14 @@ def compound_words() -> frozenset[str]:
     return frozenset(nfc(w).lower() for w in viet_dict_74K.words if " " in w)
 
 
+@functools.cache
+def vietnamese_syllables() -> frozenset[str]:
+    """The one-syllable words of the same dictionary ("gì", "có", "đâu"), lower case."""
+    from underthesea.corpus import viet_dict_74K
+
+    return frozenset(nfc(w).lower() for w in viet_dict_74K.words if " " not in w)
+
+
 def syllables_after(sentence: str, end: int) -> list[tuple[str, int]]:
     """The next few lower-cased syllables and where each ends, up to punctuation or a number."""
     found = []

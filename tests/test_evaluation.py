@@ -6,7 +6,8 @@ import sys
 
 import pytest
 
-from rag.evaluation import contains, exact_match, f1, load_cases, load_squad, normalize
+from rag.diacritics import lacks_diacritics
+from rag.evaluation import contains, exact_match, f1, load_cases, load_dataset, load_squad, normalize, without_accents
 
 from .conftest import ROOT
 
@@ -99,3 +100,10 @@ def test_rag_eval_json_on_the_known_facts(corpus_index, tmp_path):
     assert {"question", "gold", "predicted", "correct"} <= set(row)
     page = report.read_text(encoding="utf-8")
     assert "<svg" in page and page.index("✗") < page.index("✓")  # failed questions first
+
+
+def test_the_known_facts_typed_without_accents():
+    plain = without_accents(load_dataset(FACTS))
+    assert plain.name.endswith("(không dấu)") and len(plain.cases) == len(load_cases(FACTS))
+    assert all(lacks_diacritics(case.question) for case in plain.cases)
+    assert plain.cases[0].answers == load_cases(FACTS)[0].answers  # the gold answers keep theirs
