@@ -114,10 +114,10 @@ class _Counts:
         """The spellings of the syllable that exist, each with its share of their counts; the
         syllable as typed always stays one ("Newton")."""
         counts = {syllable: self.count(syllable) + UNSEEN + KNOWN * (syllable in self.known)}
-        for form in _forms(syllable):
+        for form in sorted(_forms(syllable)):
             if self.count(form) or form in self.known:
                 counts[form] = self.count(form) + UNSEEN + KNOWN * (form in self.known)
-        kept = sorted(counts.items(), key=lambda item: -item[1])[:CANDIDATES_PER_SYLLABLE]
+        kept = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:CANDIDATES_PER_SYLLABLE]
         total = sum(c for _, c in kept)
         return {form: c / total for form, c in kept}
 
