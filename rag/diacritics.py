@@ -4,7 +4,8 @@ so they are searched and read like any other.
 Each syllable may stand for any accented form that exists (co → có, cô, cơ, cỏ…). A bigram model
 says which is likeliest in context: counts of syllables and pairs from the index itself, the
 dictionary's words as pairs, and the words questions are made of ("bao nhiêu", "là gì"), which news
-text rarely holds. The likeliest sequence wins (Viterbi over each run of words).
+text rarely holds. The likeliest sequence wins (Viterbi over each run of words). A document code
+only gets back the stroke of its "Đ", and only to a spelling the index holds.
 """
 from __future__ import annotations
 
@@ -20,9 +21,12 @@ _LETTER_FORMS = {"a": "aăâ", "e": "eê", "o": "oôơ", "u": "uư", "d": "dđ"}
 _TONES = ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")  # none, grave, acute, tilde, hook, dot
 _VOWELS = set("aăâeêioôơuưy")
 _ASCII_SYLLABLE = re.compile(r"[a-z]+")
+# Runs of plain words, not touching a digit, "-" or "/": those belong to codes and numbers.
+_RUN = re.compile(r"(?<![\w/-])[A-Za-z]+(?:\s+[A-Za-z]+)*(?![\w/-])")
+_CODE = re.compile(r"\b\w+(?:[-/]\w+)+")  # 1327-QD/TU, 01-KL/TW
 # Words questions are made of, rare in news text: counted as if seen this often.
-_QUESTION_PHRASES = ("có bao nhiêu", "bao nhiêu", "là gì", "cái gì", "điều gì", "khi nào", "ở đâu", "là ai", "vì sao", "tại sao",
-                     "như thế nào", "bao giờ", "mấy", "nào", "không", "có", "của", "được")
+_QUESTION_PHRASES = ("có bao nhiêu", "bao nhiêu", "là gì", "cái gì", "điều gì", "khi nào", "ở đâu", "là ai",
+                     "vì sao", "tại sao", "như thế nào", "bao giờ", "mấy", "nào", "không", "có", "của", "được")
 QUESTION_PHRASE_COUNT = 5.0
 COMPOUND_COUNT = 2.0  # a pair the dictionary holds as a word counts as seen this often
 SMOOTHING = 1.0
@@ -72,11 +76,6 @@ def _restore_code(code: str, count: Callable[[str], float]) -> str:
         if seen > best_seen:
             best, best_seen = "".join(variant), seen
     return best
-
-
-# Runs of plain words, not touching a digit, "-" or "/" (those belong to codes and numbers).
-_CODE = re.compile(r"\b\w+(?:[-/]\w+)+")  # 1327-QD/TU, 01-KL/TW
-_RUN = re.compile(r"(?<![\w/-])[A-Za-z]+(?:\s+[A-Za-z]+)*(?![\w/-])")
 
 
 class _Counts:
