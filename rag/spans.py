@@ -198,7 +198,7 @@ def _entities(sentence: str) -> list[tuple[int, int]]:
     spans, pos = [], 0
     while match := _ENTITY.search(sentence, pos):
         start, end = match.span()
-        while (grown := _complete_word(sentence, end)) > end:
+        while (grown := _complete_word(sentence, start, end)) > end:
             end = grown
             more = _ENTITY.match(sentence, end + 1) if sentence[end:end + 1] == " " else None
             end = more.end() if more else end
@@ -215,13 +215,16 @@ def _one_word(text: str) -> bool:
     return word_size(syllables) == len(syllables)
 
 
-def _complete_word(sentence: str, end: int) -> int:
-    """Where the word that the syllable ending at `end` begins ends ("Tuyên" → "Tuyên giáo")."""
-    last = re.search(r"[^\W\d_]+$", sentence[:end])
-    following = syllables_after(sentence, end)
-    if not last or not following:
+def _complete_word(sentence: str, start: int, end: int) -> int:
+    """Where the word that the last syllable of sentence[start:end] begins ends ("Tuyên" → "Tuyên giáo")."""
+    first = end
+    while first > start and sentence[first - 1].isalpha():
+        first -= 1
+    last = sentence[first:end].lower()
+    following = syllables_after(sentence, end) if last else []
+    if not following:
         return end
-    size = word_size([last.group().lower()] + [w for w, _ in following])
+    size = word_size([last] + [w for w, _ in following])
     return following[size - 2][1] if size > 1 else end
 
 
