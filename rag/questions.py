@@ -42,6 +42,8 @@ _PLURAL = re.compile(r"\b(?:những|các)\b.*\b(?:nào|ai|gì)\b|\bnhững ai\b"
 _ASKED_UNIT = re.compile(r"\b(?:bao nhiêu|mấy)((?: [^\W\d_]+){1,6})", re.IGNORECASE)
 _COUNTED = re.compile(r"(?:\bsố lượng|\btổng số|^số)((?: [^\W\d_]+){1,6})(?=.*\b(?:là|có|được) bao nhiêu\b)",
                       re.IGNORECASE)
+# A population is counted in people: "bao nhiêu dân", "dân số … bao nhiêu" → "trên 8,3 vạn người".
+_POPULATION = re.compile(r"\bdân số\b|\bbao nhiêu (?:người )?dân\b|\bnhân khẩu\b", re.IGNORECASE)
 _NOT_UNIT = set("có được là của ở tại trong cho vào đã sẽ đang với và từ khi mà thì để hiện nay".split())
 _PLURAL_MARKERS = {"các", "những"}
 UNIT_SYLLABLES = 3  # "bao nhiêu lượt người dự": the unit is the few words after the question word
@@ -92,6 +94,8 @@ def _unit_phrases(question: str) -> list[list[str]]:
             syllables = syllables[1:]
         phrase = leading_words(syllables, UNIT_SYLLABLES)
         phrases.append(["%"] if phrase[:2] == ["phần", "trăm"] else phrase)
+    if _POPULATION.search(question):
+        phrases.append(["người"])
     return [p for p in phrases if p]
 
 

@@ -44,6 +44,7 @@ _TITLE = re.compile(
 )
 _PLACE_LEVELS = "xã|huyện|tỉnh|thành phố|thị trấn|thị xã|bản|thôn|phường"
 _PLACE = re.compile(rf"\b({_PLACE_LEVELS}|tại|ở):? ({_CAP}(?: {_CAP})*)")
+_TOWARD = re.compile(r"\b(về|đến|tới|vào|ra|từ) (?:đâu|nơi nào)\b", re.IGNORECASE)
 _QUOTED = re.compile(r"[“\"]([^”\"]{3,300})[”\"]")
 _DOCUMENT = r"\b(?:Quyết định|Kế hoạch|Kết luận|Nghị quyết|Chỉ thị|Thông tư|Đề án|Quy định|Hướng dẫn)"
 _CODE = re.compile(rf"{_DOCUMENT}(?: số)? \d+[-/][\wĐđ/-]+")
@@ -258,7 +259,13 @@ def _holders(sentence: str, question: str) -> list[tuple[int, int]]:
 
 
 def _places(sentence: str, question: str = "") -> list[tuple[int, int]]:
-    """Names after a place word; for "tỉnh nào" only the ones after "tỉnh" (a xã is no answer)."""
+    """Names after a place word; for "tỉnh nào" only the ones after "tỉnh" (a xã is no answer);
+    for "nộp về đâu" the name after "về" ("nộp về Ban Tuyên giáo Huyện ủy"), if there is one."""
+    toward = _TOWARD.search(question)
+    if toward:
+        after = [(a, b) for a, b in _entities(sentence) if sentence[:a].lower().endswith(f"{toward.group(1).lower()} ")]
+        if after:
+            return after
     level = re.search(rf"\b({_PLACE_LEVELS}) nào\b", question, re.IGNORECASE)
     return [m.span(2) for m in _PLACE.finditer(sentence) if not level or m.group(1) == level.group(1).lower()]
 

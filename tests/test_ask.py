@@ -163,6 +163,8 @@ def test_places_after_place_words(rag):
     communes = sentence_with(rag, "Hùng An, Quang Minh")
     assert "Hùng An" in spans_text("place", communes, "Những xã nào làm tốt?")
     assert spans_text("place", communes, "Bắc Quang thuộc tỉnh nào?") == []  # a xã is no tỉnh
+    handed_in = spans_text("place", communes, "Đảng viên nộp bài thu hoạch về đâu?")
+    assert handed_in == ["Ban Tuyên giáo Huyện ủy"]  # "nộp về Ban Tuyên giáo Huyện ủy", not a xã
 
 
 def test_answer_is_copied_from_the_cited_passage(rag):
@@ -212,6 +214,12 @@ def test_abstains_on_what_the_articles_do_not_say(rag, question):
 def test_the_count_of_what_was_asked_is_answered(rag, question):
     """Not "17" from "17 đơn vị hành chính", the sentence that names Phong Thổ."""
     assert "3.517 đảng viên" in rag.ask(question).answer
+
+
+@pytest.mark.parametrize("question", ["Phong Thổ có khoảng bao nhiêu dân?", "Dân số huyện Phong Thổ là bao nhiêu?"])
+def test_a_population_is_counted_in_people(rag, question):
+    """Not "9" of "9 dân tộc": the number of người."""
+    assert rag.ask(question).answer == "trên 8,3 vạn người"
 
 
 @pytest.mark.parametrize("question, listed", [
