@@ -167,10 +167,15 @@ async def invalid_question(request: Request, exc: InvalidQuestion) -> JSONRespon
                                      "type": "invalid_question"}]}, status_code=422)
 
 
+# Gradio's page template says lang="en": screen readers would read Vietnamese with English
+# rules and browsers would offer to translate the chat "from English".
+PAGE_LANGUAGE = '<script>document.documentElement.lang = "vi";</script>'
+
+
 def mount_chat(app: FastAPI, blocks: gr.Blocks, path: str) -> None:
     gr.mount_gradio_app(
         app, blocks, path=path, footer_links=[], run_history=False, ssr_mode=False, pwa=False,
-        mcp_server=False, enable_monitoring=False, theme=chat.theme(), css=chat.css(),
+        mcp_server=False, enable_monitoring=False, theme=chat.theme(), css=chat.css(), head=PAGE_LANGUAGE,
     )
 
 

@@ -46,6 +46,7 @@ def test_chat_answers_with_highlighted_sources_and_records_votes(rag, browser, t
         page = browser.new_page(viewport={"width": 1100, "height": 1000}, locale="vi-VN")
         watch = Watch().attach(page)
         page.goto(url + "/")
+        assert page.evaluate("document.documentElement.lang") == "vi"  # Gradio's template says "en"
         status = page.locator("#rag-status")
         assert f"{len(rag.index.documents)} bài viết" in status.inner_text()
         assert f"{len(rag.index.chunks)} đoạn" in status.inner_text()
@@ -145,6 +146,7 @@ def test_chat_only_view_in_a_portal_iframe_behind_a_prefix_proxy(rag, browser, t
             answer.wait_for(timeout=60_000)
             assert answer.locator(".rag-short").inner_text() == ANSWER
             assert frame.locator("#rag-status").count() == 0  # no page chrome in the embed view
+            assert page.frames[1].evaluate("document.documentElement.lang") == "vi"
             assert page.frames[1].url == chat_url
             docs = page.context.request.get(front + "/rag/docs").text()
             assert "/rag/openapi.json" in docs and "/rag/api/docs-static/swagger-ui-bundle.js" in docs
