@@ -167,9 +167,14 @@ async def invalid_question(request: Request, exc: InvalidQuestion) -> JSONRespon
                                      "type": "invalid_question"}]}, status_code=422)
 
 
-# Gradio's page template says lang="en": screen readers would read Vietnamese with English
-# rules and browsers would offer to translate the chat "from English".
-PAGE_LANGUAGE = '<script>document.documentElement.lang = "vi";</script>'
+# Gradio's page says lang="en" (its template, then its UI-string locale, which has no Vietnamese):
+# screen readers would read the chat with English rules and browsers offer to translate it.
+PAGE_LANGUAGE = """<script>(() => {
+  const page = document.documentElement;
+  new MutationObserver(() => { if (page.lang !== "vi") page.lang = "vi"; })
+    .observe(page, {attributes: true, attributeFilter: ["lang"]});
+  page.lang = "vi";
+})();</script>"""
 
 
 def mount_chat(app: FastAPI, blocks: gr.Blocks, path: str) -> None:

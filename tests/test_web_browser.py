@@ -46,9 +46,9 @@ def test_chat_answers_with_highlighted_sources_and_records_votes(rag, browser, t
         page = browser.new_page(viewport={"width": 1100, "height": 1000}, locale="vi-VN")
         watch = Watch().attach(page)
         page.goto(url + "/")
-        assert page.evaluate("document.documentElement.lang") == "vi"  # Gradio's template says "en"
         status = page.locator("#rag-status")
         assert f"{len(rag.index.documents)} bài viết" in status.inner_text()
+        assert page.evaluate("document.documentElement.lang") == "vi"  # Gradio's page says "en"
         assert f"{len(rag.index.chunks)} đoạn" in status.inner_text()
         assert rag.index.embedder_name in status.inner_text()
 
