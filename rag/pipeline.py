@@ -1,5 +1,6 @@
 """The ask pipeline, top to bottom: check the question (and restore its accents if it was typed
-without them), embed it, retrieve, read, cite."""
+without them), embed it, retrieve, read, cite. The reader is the trained span model
+(`RAG_READER=neural`, the default) or the hand-written rules (`RAG_READER=rules`)."""
 from __future__ import annotations
 
 import threading
@@ -8,8 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import diacritics, store
-from .answering import ExtractiveReader, Reading
+from .reader.rules import ExtractiveReader, Reading
 from .embedding import Embedder, make_embedder
+from .reader import READERS, Reader, load_span_model, make_reader
+from .reader.rules import Reading
 from .retrieval import Filters, HybridRetriever
 from .text import validate_question
 from .types import Answer, Citation, Hit
@@ -23,7 +26,7 @@ class _Loaded:
 
     index: store.Index
     retriever: HybridRetriever
-    reader: ExtractiveReader
+    reader: Reader
 
 
 class RAG:
@@ -31,18 +34,20 @@ class RAG:
     snapshot of the index, so `refresh` can swap in a new generation while others are asked."""
 
     def __init__(self, index: store.Index, embedder: Embedder, mode: str = "hybrid",
-                 index_dir: Path | None = None) -> None:
+                 index_dir: Path | None = None, reader: str | None = None) -> None:
         self.embedder = embedder
         self.mode = mode
         self.index_dir = index_dir
+        self.reader_name = reader or _configured_reader()
+        self.span_model = load_span_model() if self.reader_name == "neural" else None
         self._loaded = self._prepare(index)
         self._refresh_lock = threading.Lock()
         self.threshold = self.reader.calibration["threshold"]
 
     @classmethod
-    def load(cls, index_dir: str | Path = "index", mode: str = "hybrid") -> "RAG":
+    def load(cls, index_dir: str | Path = "index", mode: str = "hybrid", reader: str | None = None) -> "RAG":
         index = store.load(Path(index_dir))
-        return cls(index, make_embedder(index.embedder_name), mode, Path(index_dir))
+        return cls(index, make_embedder(index.embedder_name), mode, Path(index_dir), reader)
 
     @property
     def index(self) -> store.Index:
@@ -53,7 +58,7 @@ class RAG:
         return self._loaded.retriever
 
     @property
-    def reader(self) -> ExtractiveReader:
+    def reader(self) -> Reader:
         return self._loaded.reader
 
     def refresh(self) -> bool:
@@ -67,7 +72,7 @@ class RAG:
             return True
 
     def _prepare(self, index: store.Index) -> _Loaded:
-        return _Loaded(index, HybridRetriever(index, self.mode), ExtractiveReader(index))
+        return _Loaded(index, HybridRetriever(index, self.mode), make_reader(index, self.span_model))
 
     def ask(self, question: str, k: int = 5, filters: Filters = Filters()) -> Answer:
         started = time.perf_counter()
@@ -98,7 +103,16 @@ class RAG:
         return _with_accents(validate_question(question), self.reader)
 
 
-def _with_accents(question: str, reader: ExtractiveReader) -> str:
+def _configured_reader() -> str:
+    from .config import Settings
+
+    name = Settings().reader
+    if name not in READERS:
+        raise ValueError(f"RAG_READER={name!r} is not a reader: use one of {', '.join(READERS)}")
+    return name
+
+
+def _with_accents(question: str, reader: Reader) -> str:
     """A question typed without accents is searched and read with the likeliest ones."""
     return diacritics.restore(question, reader.frequency) if diacritics.lacks_diacritics(question) else question
 

@@ -5,8 +5,8 @@ import unicodedata
 import pytest
 
 from rag import InvalidQuestion
-from rag.questions import asked_head, asked_unit, question_type
-from rag.spans import candidate_spans, names_a_person
+from rag.reader.questions import asked_head, asked_unit, question_type
+from rag.reader.spans import candidate_spans, names_a_person
 from rag.text import is_vietnamese_syllable
 
 

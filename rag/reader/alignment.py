@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .questions import QUESTION_WORD, REASON
-from .text import word_spans
+from ..text import word_spans
 
 _BOUNDARY = re.compile(r"[,;:.!?()“”\"]")
 _BOUNDARY_STRONG = re.compile(r"[;:.!?()“”\"]")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 
-from .text import leading_words, word_size
+from ..text import leading_words, word_size
 
 REASON = re.compile(r"\b(vì sao|tại sao|vì lý do gì|như thế nào|thế nào|ra sao|làm sao|bằng cách nào)\b",
                     re.IGNORECASE)

@@ -20,9 +20,9 @@ import numpy as np
 from .alignment import aligned_span
 from .questions import asked_head, asked_unit, asks_for_a_phrase, asks_for_several, question_type
 from .spans import candidate_spans, join_list, names_a_person, names_unit, trim_span
-from .store import Index
-from .text import compound_words, is_vietnamese_syllable, tokens, vietnamese_syllables, word_spans, words
-from .types import Hit, Sentence
+from ..store import Index
+from ..text import compound_words, is_vietnamese_syllable, tokens, vietnamese_syllables, word_spans, words
+from ..types import Hit, Sentence
 
 CALIBRATION = Path(__file__).with_name("calibration.json")
 # Tuned on the XQuAD-vi dev split (sentence containing the gold answer ranked first).
@@ -48,6 +48,14 @@ class Reading:
     features: dict[str, float]
 
 
+@dataclass(frozen=True)
+class RankedSentence:
+    score: float
+    sentence: int  # index into `Index.sentences`
+    features: dict[str, float]
+    hit: Hit
+
+
 class ExtractiveReader:
     def __init__(self, index: Index, calibration: dict | None = None) -> None:
         self.index = index
@@ -70,10 +78,34 @@ class ExtractiveReader:
             byline = self._byline(hits)
             if byline:
                 return byline
-        q_terms = {t for t in tokens(question) if not _is_question_word(t)}
+        q_terms = self.question_terms(question)
+        ranked, reranked = self.rank_sentences(kind, question, q_terms, query_vector, hits)
+        if not ranked:
+            return Reading(reranked, None, None, 0.0, {})
+        best = ranked[0]
+        runner_up = ranked[1].score if len(ranked) > 1 else -math.inf
+        i, features, hit = best.sentence, best.features, best.hit
+        sentence = self.index.sentences[i]
+        span, typed = self._narrow(kind, question, sentence, q_terms)
+        seen = self._terms(i) | self._title_terms(hit.chunk.doc_id)
+        features = {
+            **features,
+            "rare": self._coverage(set(self._rarest(q_terms, 3)), seen),
+            "unit": _has_asked_unit(question, self.index.documents[hit.chunk.doc_id].text, span),
+            "answer_typed": typed,
+            "margin": min(1.0, best.score - runner_up) if runner_up > -math.inf else 1.0,
+        }
+        unknown = self._names_an_unknown_document(question)
+        confidence = 0.0 if forced_abstention(kind, typed) or unknown else self._confidence(features)
+        return Reading(reranked, sentence, span, confidence, features)
+
+    def rank_sentences(self, kind: str, question: str, q_terms: set[str], query_vector: np.ndarray,
+                       hits: list[Hit]) -> tuple[list["RankedSentence"], tuple[Hit, ...]]:
+        """Every sentence of the hits by how well it answers, best first, and the hits re-ranked
+        by their best sentence."""
         fusion = _z(np.array([h.score for h in hits], dtype=np.float32))
         best_of_hit = [-math.inf] * len(hits)
-        best, runner_up = None, -math.inf
+        ranked = []
         for j, hit in enumerate(hits):
             previous = frozenset()
             for i in self._sentences_of[hit.chunk.chunk_id]:
@@ -84,27 +116,13 @@ class ExtractiveReader:
                 previous = self._terms(i)
                 score = sum(SENTENCE_WEIGHTS[n] * v for n, v in features.items()) + FUSION_WEIGHT * fusion[j]
                 best_of_hit[j] = max(best_of_hit[j], score)
-                runner_up = max(runner_up, min(score, best[0])) if best else runner_up
-                if best is None or score > best[0]:
-                    best = (score, i, features, features["window"], hit)
+                ranked.append(RankedSentence(float(score), i, features, hit))
+        ranked.sort(key=lambda r: -r.score)  # stable: the first of equals stays first
         order = sorted(range(len(hits)), key=lambda j: -best_of_hit[j])
-        reranked = tuple(hits[j] for j in order)
-        if best is None:
-            return Reading(reranked, None, None, 0.0, {})
-        _, i, features, window, hit = best
-        sentence = self.index.sentences[i]
-        span, typed = self._narrow(kind, question, sentence, q_terms)
-        seen = self._terms(i) | self._title_terms(hit.chunk.doc_id)
-        features = {
-            **features,
-            "rare": self._coverage(set(self._rarest(q_terms, 3)), seen),
-            "unit": _has_asked_unit(question, self.index.documents[hit.chunk.doc_id].text, span),
-            "answer_typed": typed,
-            "margin": min(1.0, best[0] - runner_up) if runner_up > -math.inf else 1.0,
-        }
-        unknown = self._names_an_unknown_document(question)
-        confidence = 0.0 if forced_abstention(kind, typed) or unknown else self._confidence(features)
-        return Reading(reranked, sentence, span, confidence, features)
+        return ranked, tuple(hits[j] for j in order)
+
+    def question_terms(self, question: str) -> set[str]:
+        return {t for t in tokens(question) if not _is_question_word(t)}
 
     def frequency(self, term: str) -> float:
         """In how many indexed sentences the term (a syllable or a pair "a_b") stands; 0 if none."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from .questions import ASKED_NOUN, ORDINAL_ASKED, asked_date_part, asked_unit
-from .text import syllables_after, word_size, words
+from ..text import syllables_after, word_size, words
 
 # Upper-case Latin letters with Vietnamese diacritics ("À-Ỹ" as a range would take lower case too).
 _UP = re.escape("".join(c for c in map(chr, range(0x41, 0x1EFA)) if c.isupper()))
@@ -126,6 +126,11 @@ def join_list(sentence: str, spans: list[tuple[int, int]], best: tuple[int, int]
 def names_a_person(sentence: str) -> bool:
     """A Vietnamese full name ("Lê Đức Dục"), not just any proper noun."""
     return bool(_PERSON.search(sentence))
+
+
+def names_a_day(text: str) -> bool:
+    """"28/8/2013", "ngày 5": a date that names its day, as "ngày nào" asks."""
+    return bool(_DAY.search(text))
 
 
 def names_unit(unit: frozenset[str], text: str) -> bool:

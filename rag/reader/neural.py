@@ -1,0 +1,146 @@
+"""The trained reader: the span model reads the few sentences the rules rank best, and the
+answer is the span it scores highest, checked against what the question asks.
+
+- Candidates: the rules' sentence ranking (question-word overlap, the sentence vectors of the
+  index, the asked type) picks `CANDIDATES` sentences; each is one window beside the question,
+  all in one batch. The answer's sentence is the index sentence the span stands in.
+- Typed checks stay rules: a count question gets a number (never a bare year), a date question
+  a date, "ngày nào" a date with a day; the span snaps to the typed phrase it overlaps, so a
+  count keeps its unit ("3.517 đảng viên") and one of a pair is taken ("475 lớp").
+- Confidence: a logistic over the span's margin over "no answer", its probability among the
+  proposals and the sentence evidence, fitted on XQuAD-vi articles 16–23
+  (`eval/calibrate.py --reader neural`).
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+
+from ..store import Index
+from ..types import Hit
+from .questions import asked_date_part, question_type
+from .rules import ExtractiveReader, Reading, RankedSentence, forced_abstention
+from .span_model import SpanGuess, SpanModel, read
+from .spans import candidate_spans, names_a_day, trim_span
+
+CALIBRATION = Path(__file__).with_name("neural-calibration.json")
+CANDIDATES = 4  # sentences read per question (README, "Benchmarks": the encoder's cost)
+SPANS_PER_WINDOW = 8
+SENTENCE_WEIGHT = 1.0  # how much the rules' sentence score counts beside the span score
+_YEAR_ALONE = re.compile(r"(?:1[89]|20)\d\d")
+_WORD_CHAR = re.compile(r"\w")
+
+
+class NeuralReader:
+    """Same input and output as `ExtractiveReader.run`; the rules reader ranks, this one reads."""
+
+    def __init__(self, index: Index, rules: ExtractiveReader, model: SpanModel,
+                 calibration: dict | None = None) -> None:
+        self.index = index
+        self.rules = rules
+        self.model = model
+        self.calibration = calibration or json.loads(CALIBRATION.read_text(encoding="utf-8"))
+        self.frequency = rules.frequency
+
+    def run(self, question: str, query_vector: np.ndarray, hits: list[Hit]) -> Reading:
+        kind = question_type(question)
+        if kind == "author":
+            return self.rules.run(question, query_vector, hits)
+        q_terms = self.rules.question_terms(question)
+        ranked, reranked = self.rules.rank_sentences(kind, question, q_terms, query_vector, hits)
+        if not ranked:
+            return Reading(reranked, None, None, 0.0, {})
+        top = ranked[:CANDIDATES]
+        texts = [self.index.sentences[r.sentence].text for r in top]
+        guesses = read(self.model, question, texts, SPANS_PER_WINDOW)
+        choice = self._choose(kind, question, top, texts, guesses)
+        if choice is None:
+            return Reading(reranked, self.index.sentences[top[0].sentence], None, 0.0, {"answer_typed": 0.0})
+        candidate, (start, end), typed, features = choice
+        sentence = self.index.sentences[candidate.sentence]
+        first = (candidate.hit, *(h for h in reranked if h.chunk.chunk_id != candidate.hit.chunk.chunk_id))
+        confidence = 0.0 if forced_abstention(kind, typed) else self._confidence(features)
+        return Reading(first, sentence, (sentence.start + start, sentence.start + end), confidence, features)
+
+    def _choose(self, kind: str, question: str, top: list[RankedSentence], texts: list[str],
+                guesses: list[SpanGuess]):
+        """The best-scored proposal that passes the typed check; the best one if none does."""
+        scored = sorted(guesses, key=lambda g: -(g.score + SENTENCE_WEIGHT * (top[g.context].score - top[0].score)))
+        if not scored:
+            return None
+        fallback = None
+        for guess in scored:
+            text = texts[guess.context]
+            span = whole_words(text, guess.start, guess.end)
+            if span is None:
+                continue
+            typed = typed_span(kind, question, text, span)
+            features = self._features(top, guess, scored, float(typed is not None))
+            if typed is not None:
+                return top[guess.context], typed, 1.0, features
+            if fallback is None:
+                fallback = (top[guess.context], span, 0.0, features)
+        return fallback
+
+    def _features(self, top: list[RankedSentence], guess: SpanGuess, scored: list[SpanGuess],
+                  typed: float) -> dict[str, float]:
+        best = max(g.score for g in scored)
+        total = sum(math.exp(g.score - best) for g in scored)
+        sentence = top[guess.context]
+        return {
+            "span_margin": guess.margin,
+            "span_share": math.exp(guess.score - best) / total,
+            "sentence_rank": float(guess.context),
+            "overlap": sentence.features["overlap"],
+            "dense": sentence.features["dense"],
+            "answer_typed": typed,
+        }
+
+    def _confidence(self, features: dict[str, float]) -> float:
+        weights = self.calibration["weights"]
+        z = self.calibration["bias"] + sum(weights[name] * features[name] for name in weights)
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+def whole_words(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """A token span widened to whole words (a piece may end inside a syllable) and trimmed of
+    surrounding spaces and punctuation."""
+    while start > 0 and _WORD_CHAR.match(text[start - 1]) and _WORD_CHAR.match(text[start]):
+        start -= 1
+    while end < len(text) and _WORD_CHAR.match(text[end]) and end > 0 and _WORD_CHAR.match(text[end - 1]):
+        end += 1
+    start, end = trim_span(text, start, end)
+    return (start, end) if end > start else None
+
+
+def typed_span(kind: str, question: str, text: str, span: tuple[int, int]) -> tuple[int, int] | None:
+    """For a count or a date question, the typed phrase of the sentence the span overlaps most
+    (None: the span is no count or date); other questions keep the span."""
+    if kind not in ("number", "date"):
+        return span
+    candidates = candidate_spans(kind, text, question)
+    if kind == "number":
+        candidates = [part for c in candidates if not _bare_year(text, c) for part in _pair_parts(text, c)]
+    elif asked_date_part(question) == "ngày":
+        candidates = [c for c in candidates if names_a_day(text[c[0]:c[1]])]
+    overlaps = [(min(b, span[1]) - max(a, span[0]), (a, b)) for a, b in candidates]
+    best = max(overlaps, default=(0, None))
+    return best[1] if best[0] > 0 else None
+
+
+def _bare_year(text: str, span: tuple[int, int]) -> bool:
+    """"năm 2025" is when, not how many."""
+    return bool(_YEAR_ALONE.fullmatch(text[span[0]:span[1]])) and text[:span[0]].rstrip().lower().endswith("năm")
+
+
+def _pair_parts(text: str, span: tuple[int, int]) -> list[tuple[int, int]]:
+    """"475 lớp/27.714 học viên" is two counts: each part is an answer of its own."""
+    parts, start = [], span[0]
+    for match in re.finditer(r"/(?=\d)", text[span[0]:span[1]]):
+        parts.append((start, span[0] + match.start()))
+        start = span[0] + match.end()
+    return [*parts, (start, span[1])]
