@@ -1,6 +1,9 @@
-"""Fit the answerer's confidence and abstention threshold on the XQuAD-vi dev split.
+"""Fit a reader's confidence and abstention threshold on XQuAD-vi.
 
-    python eval/calibrate.py [path/to/xquad.vi.json]
+    python eval/calibrate.py [--reader rules|neural] [path/to/xquad.vi.json]
+
+The rules reader is fitted on the dev split (articles 0–23, where it was tuned); the trained
+reader on articles 16–23, which reached its training in no language.
 
 Positives: dev questions read from the full dev index, labelled by whether the answer or
 its sentence contains a gold answer. Negatives: the same questions read with their own
@@ -8,26 +11,32 @@ paragraph held out, so the index does not hold the answer but still holds the re
 article — an on-topic question the articles do not answer, the hard kind of abstention. A
 logistic regression over the reader's features gives the confidence; the threshold maximises
 correct decisions (answer right, or abstain when the answer is not there), averaged over a
-±0.02 window. Writes rag/reader/calibration.json. Only the dev split is used.
+±0.02 window. Writes rag/reader/calibration.json or rag/reader/neural-calibration.json.
 """
 from __future__ import annotations
 
+import argparse
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
 
 from rag import RAG
-from rag.reader.rules import CALIBRATION, forced_abstention
 from rag.evaluation import contains, load_squad, squad_rag
+from rag.reader import neural, rules
 from rag.reader.questions import question_type
+from rag.reader.rules import forced_abstention
 
-FEATURES = ["overlap", "context", "window", "dense", "typed", "rare", "unit", "answer_typed", "margin"]
+READERS = {  # split, features, file
+    "rules": ("dev", ["overlap", "context", "window", "dense", "typed", "rare", "unit", "answer_typed", "margin"],
+              rules.CALIBRATION),
+    "neural": ("val", ["span_margin", "span_share", "sentence_rank", "overlap", "dense", "answer_typed"],
+               neural.CALIBRATION),
+}
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared/benchmarks/xquad-vi/xquad.vi.json"
 
 
-def reader_rows(rag: RAG, dataset) -> tuple[np.ndarray, np.ndarray]:
+def reader_rows(rag: RAG, dataset, names: list[str]) -> tuple[np.ndarray, np.ndarray]:
     features, labels = [], []
     for case in dataset.cases:
         kind = question_type(case.question)
@@ -41,7 +50,7 @@ def reader_rows(rag: RAG, dataset) -> tuple[np.ndarray, np.ndarray]:
             start, end = reading.span or (reading.sentence.start, reading.sentence.end)
             answer = rag.index.documents[reading.hits[0].chunk.doc_id].text[start:end]
             correct = contains([answer, reading.sentence.text], case.answers)
-            features.append([reading.features[name] for name in FEATURES])
+            features.append([reading.features[name] for name in names])
             labels.append(float(correct))
     return np.array(features), np.array(labels)
 
@@ -59,10 +68,14 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, steps: int = 50
 
 
 def main() -> None:
-    path = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_DATA
-    dataset = load_squad(path, "dev")
-    rag = squad_rag(dataset, progress=True)
-    x, y = reader_rows(rag, dataset)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--reader", choices=READERS, default="rules")
+    args = parser.parse_args()
+    split, names, target = READERS[args.reader]
+    dataset = load_squad(args.data, split)
+    rag = squad_rag(dataset, progress=True, reader=args.reader)
+    x, y = reader_rows(rag, dataset, names)
     w = fit_logistic(x, y)
     confidence = 1 / (1 + np.exp(-(w[0] + x @ w[1:])))
     thresholds = np.linspace(0.05, 0.95, 91)
@@ -73,15 +86,16 @@ def main() -> None:
     best = int(np.argmax(smoothed))
     threshold = float(thresholds[best])
     calibration = {
-        "source": "python eval/calibrate.py (XQuAD-vi dev split, held-out-paragraph negatives)",
+        "source": f"python eval/calibrate.py --reader {args.reader} "
+                  f"(XQuAD-vi {split} split, held-out-paragraph negatives)",
         "threshold": round(threshold, 2),
         "bias": round(float(w[0]), 4),
-        "weights": {name: round(float(v), 4) for name, v in zip(FEATURES, w[1:])},
+        "weights": {name: round(float(v), 4) for name, v in zip(names, w[1:])},
         "rows": int(len(y)),
         "positive_rate": round(float(y.mean()), 4),
         "decision_accuracy": round(float(decisions[best]), 4),
     }
-    CALIBRATION.write_text(json.dumps(calibration, indent=2) + "\n", encoding="utf-8")
+    target.write_text(json.dumps(calibration, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(calibration, indent=2))
 
 

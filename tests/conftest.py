@@ -29,7 +29,17 @@ def corpus_index(tmp_path_factory, embedder):
 
 @pytest.fixture(scope="session")
 def rag(corpus_index, embedder):
+    """The pipeline with the hand-written rules reader (tests of the rules themselves)."""
     from rag import RAG
     from rag import store
 
-    return RAG(store.load(corpus_index), embedder)
+    return RAG(store.load(corpus_index), embedder, reader="rules")
+
+
+@pytest.fixture(scope="session")
+def neural_rag(corpus_index, embedder):
+    """The pipeline with the shipped trained reader."""
+    from rag import RAG
+    from rag import store
+
+    return RAG(store.load(corpus_index), embedder, reader="neural")

@@ -110,7 +110,7 @@ def _batches(model: SpanModel, args, out: Path) -> list[list[data.Feature]]:
     examples = [] if args.no_xquad else data.xquad_train()
     if args.synthetic:
         examples += data.synthetic(Path(args.synthetic), args.synthetic_limit)
-    features = data.features(examples, model.tokenizer, seed=args.seed)
+    features = data.features(examples[:args.limit or None], model.tokenizer, seed=args.seed)
     rng = random.Random(args.seed)
     rng.shuffle(features)
     group = args.batch * 50
@@ -131,6 +131,7 @@ def _arguments(argv):
     p.add_argument("--synthetic-limit", type=int)
     p.add_argument("--no-xquad", action="store_true", help="train on the synthetic set alone")
     p.add_argument("--init", help="start from these trained weights (a .safetensors of this reader)")
+    p.add_argument("--limit", type=int, help="train on the first N examples only (tests)")
     p.add_argument("--epochs", type=int, default=1)
     p.add_argument("--max-steps", type=int, help="stop (and end the schedule) after this many steps")
     p.add_argument("--batch", type=int, default=16)

@@ -22,10 +22,10 @@ import numpy as np
 
 from ..store import Index
 from ..types import Hit
-from .questions import asked_date_part, question_type
+from .questions import asked_date_part, asked_head, question_type
 from .rules import ExtractiveReader, Reading, RankedSentence, forced_abstention
 from .span_model import SpanGuess, SpanModel, read
-from .spans import candidate_spans, names_a_day, trim_span
+from .spans import candidate_spans, names_a_day, names_unit, trim_span
 
 CALIBRATION = Path(__file__).with_name("neural-calibration.json")
 CANDIDATES = 4  # sentences read per question (README, "Benchmarks": the encoder's cost)
@@ -68,23 +68,28 @@ class NeuralReader:
 
     def _choose(self, kind: str, question: str, top: list[RankedSentence], texts: list[str],
                 guesses: list[SpanGuess]):
-        """The best-scored proposal that passes the typed check; the best one if none does."""
+        """The best-scored proposal of the asked type, naming the asked unit where there is one
+        ("bao nhiêu đảng viên": a count of đảng viên); failing that, of the asked type; failing
+        that, the best proposal, marked untyped."""
         scored = sorted(guesses, key=lambda g: -(g.score + SENTENCE_WEIGHT * (top[g.context].score - top[0].score)))
-        if not scored:
-            return None
-        fallback = None
+        unit = asked_head(question) if kind == "number" else frozenset()
+        proposals = []
         for guess in scored:
             text = texts[guess.context]
             span = whole_words(text, guess.start, guess.end)
-            if span is None:
-                continue
-            typed = typed_span(kind, question, text, span)
-            features = self._features(top, guess, scored, float(typed is not None))
-            if typed is not None:
-                return top[guess.context], typed, 1.0, features
-            if fallback is None:
-                fallback = (top[guess.context], span, 0.0, features)
-        return fallback
+            if span is not None:
+                proposals.append((guess, text, span, typed_span(kind, question, text, span)))
+        tiers = [
+            [p for p in proposals if p[3] and unit and names_unit(unit, p[1][p[3][0]:p[3][1]])],
+            [p for p in proposals if p[3]],
+            proposals,
+        ]
+        for tier in tiers:
+            if tier:
+                guess, _, span, typed = tier[0]
+                features = self._features(top, guess, scored, float(typed is not None))
+                return top[guess.context], typed or span, float(typed is not None), features
+        return None
 
     def _features(self, top: list[RankedSentence], guess: SpanGuess, scored: list[SpanGuess],
                   typed: float) -> dict[str, float]:
@@ -107,14 +112,26 @@ class NeuralReader:
 
 
 def whole_words(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """A token span widened to whole words (a piece may end inside a syllable) and trimmed of
-    surrounding spaces and punctuation."""
-    while start > 0 and _WORD_CHAR.match(text[start - 1]) and _WORD_CHAR.match(text[start]):
+    """A token span widened to whole words (a piece may end inside a syllable, or inside
+    "3.517" or "28/8/2013") and trimmed of surrounding spaces and punctuation."""
+    while start > 0 and _joined(text, start):
         start -= 1
-    while end < len(text) and _WORD_CHAR.match(text[end]) and end > 0 and _WORD_CHAR.match(text[end - 1]):
+    while end < len(text) and _joined(text, end):
         end += 1
     start, end = trim_span(text, start, end)
     return (start, end) if end > start else None
+
+
+def _joined(text: str, at: int) -> bool:
+    """Do the characters on both sides of position `at` belong to one word or number?"""
+    if at <= 0 or at >= len(text):
+        return False
+    before, after = text[at - 1], text[at]
+    if _WORD_CHAR.match(before) and _WORD_CHAR.match(after):
+        return True
+    digit = str.isdigit
+    return (before in ".,/" and at >= 2 and digit(text[at - 2]) and digit(after)) or (
+        after in ".,/" and at + 1 < len(text) and digit(before) and digit(text[at + 1]))
 
 
 def typed_span(kind: str, question: str, text: str, span: tuple[int, int]) -> tuple[int, int] | None:

