@@ -59,7 +59,8 @@ def langchain_store(embedder, corpus: Path = CORPUS):
 
 def run(index_dir: Path, embedder, questions: list[str], rounds: int, corpus: Path = CORPUS) -> dict:
     index = store.load(index_dir)
-    rag = RAG(index, embedder)
+    rag = RAG(index, embedder)  # the configured reader (RAG_READER, neural by default)
+    rules = RAG(index, embedder, reader="rules")
     started = time.perf_counter()
     baseline = langchain_store(embedder, corpus)
     baseline_build = time.perf_counter() - started
@@ -68,23 +69,26 @@ def run(index_dir: Path, embedder, questions: list[str], rounds: int, corpus: Pa
     def search(question: str):
         return baseline.similarity_search(question, k=K)
 
-    for question in questions[:5]:  # warm both
-        rag.ask(question, k=K), rag.retrieve(question, k=K), search(question)
-    ours, retrieval, theirs = [], [], []
+    for question in questions[:5]:  # warm all
+        rag.ask(question, k=K), rules.ask(question, k=K), rag.retrieve(question, k=K), search(question)
+    ours, ours_rules, retrieval, theirs = [], [], [], []
     for _ in range(rounds):
-        for question in questions:  # interleaved, so a change in machine load hits all three alike
+        for question in questions:  # interleaved, so a change in machine load hits all alike
             ours += time_calls(lambda q: rag.ask(q, k=K), [question])
+            ours_rules += time_calls(lambda q: rules.ask(q, k=K), [question])
             retrieval += time_calls(lambda q: rag.retrieve(q, k=K), [question])
             theirs += time_calls(search, [question])
     result = {
         "questions": len(questions), "rounds": rounds, "k": K, "chunks": len(index.chunks),
-        "ours_ask": summary(ours), "ours_retrieve": summary(retrieval), "langchain_search": summary(theirs),
+        "reader": rag.reader_name, "ours_ask": summary(ours), "ours_ask_rules": summary(ours_rules),
+        "ours_retrieve": summary(retrieval), "langchain_search": summary(theirs),
         "langchain_chunks": baseline.index.ntotal, "langchain_build_s": round(baseline_build, 2),
         "split": split(index, embedder, questions),
         "query_embedding_by_openmp": query_embedding_by_openmp(questions),
         "load": {"before": load_before, "after": load()},
     }
-    result["ratio_ask_to_langchain_p50"] = round(result["ours_ask"]["p50_ms"] / result["langchain_search"]["p50_ms"], 3)
+    for name, key in (("ratio_ask_to_langchain_p50", "ours_ask"), ("ratio_ask_rules_to_langchain_p50", "ours_ask_rules")):
+        result[name] = round(result[key]["p50_ms"] / result["langchain_search"]["p50_ms"], 3)
     return result
 
 

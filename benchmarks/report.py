@@ -26,7 +26,8 @@ def _machine(r: dict) -> str:
 
 def _latency(r: dict) -> str:
     rows = [[name, s["p50_ms"], s["p95_ms"], s["mean_ms"], s["n"]] for name, s in (
-        ("ours: RAG.ask (hybrid retrieval + answer extraction)", r["ours_ask"]),
+        (f"ours: RAG.ask, {r.get('reader', 'rules')} reader (hybrid retrieval + answer extraction)", r["ours_ask"]),
+        *([("ours: RAG.ask, rules reader", r["ours_ask_rules"])] if "ours_ask_rules" in r else []),
         ("ours: RAG.retrieve (hybrid retrieval only)", r["ours_retrieve"]),
         ("LangChain FAISS similarity_search(k=5) (dense only)", r["langchain_search"]))]
     steps = r["split"]["steps_ms"]
@@ -36,7 +37,8 @@ def _latency(r: dict) -> str:
         f"### Ask latency, shipped corpus ({r['chunks']} chunks; LangChain: {r['langchain_chunks']}), "
         f"{r['questions']} questions × {r['rounds']}, warm",
         table(["", "p50 ms", "p95 ms", "mean ms", "n"], rows),
-        f"Ratio of our ask p50 to LangChain's search p50: **{r['ratio_ask_to_langchain_p50']}**. "
+        f"Ratio of our ask p50 to LangChain's search p50: **{r['ratio_ask_to_langchain_p50']}**"
+        + (f" (rules reader: {r['ratio_ask_rules_to_langchain_p50']}). " if "ours_ask_rules" in r else ". ") +
         f"Load {r['load']['before']} → {r['load']['after']}.",
         f"Where an ask's time goes (medians; total {total} ms):",
         table(["step", "ms", "share"], split),

@@ -28,7 +28,10 @@ from .span_model import SpanGuess, SpanModel, read
 from .spans import candidate_spans, names_a_day, names_unit, trim_span
 
 CALIBRATION = Path(__file__).with_name("neural-calibration.json")
-CANDIDATES = 4  # sentences read per question (README, "Benchmarks": the encoder's cost)
+# The encoder's cost grows with the tokens it reads (README, "Benchmarks"): the best-ranked
+# sentences are read, in windows of at most WINDOW tokens, until TOKEN_BUDGET tokens are read.
+CANDIDATES = 4
+WINDOW, STRIDE, TOKEN_BUDGET = 128, 32, 288
 SPANS_PER_WINDOW = 8
 SENTENCE_WEIGHT = 1.0  # how much the rules' sentence score counts beside the span score
 _YEAR_ALONE = re.compile(r"(?:1[89]|20)\d\d")
@@ -56,7 +59,7 @@ class NeuralReader:
             return Reading(reranked, None, None, 0.0, {})
         top = ranked[:CANDIDATES]
         texts = [self.index.sentences[r.sentence].text for r in top]
-        guesses = read(self.model, question, texts, SPANS_PER_WINDOW)
+        guesses = read(self.model, question, texts, SPANS_PER_WINDOW, WINDOW, STRIDE, TOKEN_BUDGET)
         choice = self._choose(kind, question, top, texts, guesses)
         if choice is None:
             return Reading(reranked, self.index.sentences[top[0].sentence], None, 0.0, {"answer_typed": 0.0})

@@ -7,6 +7,7 @@ is asked.
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,13 +49,20 @@ class SpanModel(nn.Module):
         return {k: v for k, v in self.state_dict().items() if not k.startswith("encoder.words")}
 
     @classmethod
-    def from_trained(cls, path: Path) -> "SpanModel":
+    def from_trained(cls, path: Path, int8: bool = True) -> "SpanModel":
+        """The shipped weights; `int8`: the linear layers run as int8 (dynamic quantization),
+        faster on a CPU at the same F1 (README, "Readers")."""
         from .weights import load_weights
 
         model = cls(load_weights=False)
         missing, unexpected = model.load_state_dict(load_weights(path), strict=False)
         assert not unexpected and all(k.startswith("encoder.bert.embeddings.word") for k in missing), missing
-        return model.eval()
+        model.eval().requires_grad_(False)
+        if not int8:
+            return model
+        with warnings.catch_warnings():  # torch announces the move of this API to torchao
+            warnings.simplefilter("ignore")
+            return torch.ao.quantization.quantize_dynamic(model, {nn.Linear}, dtype=torch.qint8)
 
 
 def windows(question: Encoding, context: Encoding, specials: dict[str, int], max_length: int,
@@ -115,13 +123,19 @@ class SpanGuess:
 
 @torch.inference_mode()
 def read(model: SpanModel, question: str, contexts: list[str], per_window: int = 1,
-         max_length: int = 192, stride: int = 64) -> list[SpanGuess]:
-    """The model's best spans in every context for the question, best first; all windows of
-    all contexts go through the encoder in one batch."""
+         max_length: int = 192, stride: int = 64, token_budget: int | None = None) -> list[SpanGuess]:
+    """The model's best spans in every context for the question, best first; the windows go
+    through the encoder in one batch. With a `token_budget`, contexts are read in the order
+    given until their windows hold that many tokens (the first window is always read)."""
     tokenizer = model.tokenizer
     encoded = tokenizer.encode([question, *contexts])
-    cut = [(c, w) for c, context in enumerate(encoded[1:])
-           for w in windows(encoded[0], context, tokenizer.specials, max_length, stride)]
+    cut, tokens = [], 0
+    for c, context in enumerate(encoded[1:]):
+        for window in windows(encoded[0], context, tokenizer.specials, max_length, stride):
+            tokens += len(window.ids)
+            if cut and token_budget and tokens > token_budget:
+                break
+            cut.append((c, window))
     if not cut:
         return []
     ids, mask = batch([w.ids for _, w in cut], tokenizer.specials["pad"])
