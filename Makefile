@@ -56,7 +56,7 @@ train-reader: install
 	test -s $(RUNS)/synthetic.jsonl || $(PY) training/synthetic.py --out $(RUNS)/synthetic.jsonl --limit 60000
 	$(PY) -m training.train --out $(RUNS)/stage1 --eval-every 100
 	$(PY) -m training.train --out $(RUNS)/stage2 --init $(RUNS)/stage1/best.safetensors \
-		--synthetic $(RUNS)/synthetic.jsonl --synthetic-limit 18000 --eval-every 250
+		--synthetic $(RUNS)/synthetic.jsonl --synthetic-limit 10000 --eval-every 100 --max-steps 300
 	cp $(RUNS)/stage2/best.safetensors rag/reader/span-reader.safetensors
 	$(PY) eval/calibrate.py --reader neural
 
