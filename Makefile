@@ -57,7 +57,7 @@ train-reader: install
 	$(PY) -m training.train --out $(RUNS)/stage1 --eval-every 100
 	$(PY) -m training.train --out $(RUNS)/stage2 --init $(RUNS)/stage1/best.safetensors \
 		--synthetic $(RUNS)/synthetic.jsonl --synthetic-limit 10000 --eval-every 100 --max-steps 300
-	cp $(RUNS)/stage2/best.safetensors rag/reader/span-reader.safetensors
+	$(PY) -m training.choose $(RUNS)/stage1 $(RUNS)/stage2 --to rag/reader/span-reader.safetensors
 	$(PY) eval/calibrate.py --reader neural
 
 clean:

@@ -104,5 +104,5 @@ def test_a_short_training_run_lowers_the_loss(tmp_path):
     losses = [row["loss"] for row in map(json.loads, (out / "log.jsonl").read_text().splitlines()) if "loss" in row]
     assert len(losses) == 3 and losses[-1] < losses[0]
     assert (out / "checkpoint.pt").exists() and (out / "best.safetensors").exists()
-    trained = SpanModel.from_trained(out / "best.safetensors", int8=False)
+    trained = SpanModel.from_trained(out / "best.safetensors")
     assert trained.head.weight.shape == (2, 384)

@@ -2,7 +2,7 @@
 answer is the span it scores highest, checked against what the question asks.
 
 - Candidates: the rules' sentence ranking (question-word overlap, the sentence vectors of the
-  index, the asked type) picks `CANDIDATES` sentences; each is one window beside the question,
+  index, the asked type) orders the retrieved chunks; they are read in that order, in windows beside the question,
   all in one batch. The answer's sentence is the index sentence the span stands in.
 - Typed checks stay rules: a count question gets a number (never a bare year), a date question
   a date, "ngày nào" a date with a day; the span snaps to the typed phrase it overlaps, so a
@@ -28,10 +28,9 @@ from .span_model import SpanGuess, SpanModel, read
 from .spans import candidate_spans, names_a_day, names_unit, trim_span
 
 CALIBRATION = Path(__file__).with_name("neural-calibration.json")
-# The encoder's cost grows with the tokens it reads (README, "Benchmarks"): the best-ranked
-# sentences are read, in windows of at most WINDOW tokens, until TOKEN_BUDGET tokens are read.
-CANDIDATES = 4
-WINDOW, STRIDE, TOKEN_BUDGET = 128, 32, 288
+# The encoder's cost grows with the tokens it reads (README, "Benchmarks"): the chunks are read in
+# the rules' order, in windows of WINDOW tokens (as in training), until TOKEN_BUDGET tokens are read.
+WINDOW, STRIDE, TOKEN_BUDGET = 192, 64, 384
 SPANS_PER_WINDOW = 8
 SENTENCE_WEIGHT = 1.0  # how much the rules' sentence score counts beside the span score
 _YEAR_ALONE = re.compile(r"(?:1[89]|20)\d\d")
@@ -57,54 +56,72 @@ class NeuralReader:
         ranked, reranked = self.rules.rank_sentences(kind, question, q_terms, query_vector, hits)
         if not ranked:
             return Reading(reranked, None, None, 0.0, {})
-        top = ranked[:CANDIDATES]
-        texts = [self.index.sentences[r.sentence].text for r in top]
-        guesses = read(self.model, question, texts, SPANS_PER_WINDOW, WINDOW, STRIDE, TOKEN_BUDGET)
-        choice = self._choose(kind, question, top, texts, guesses)
+        chunks = [hit.chunk for hit in reranked]
+        guesses = read(self.model, question, [c.text for c in chunks], SPANS_PER_WINDOW, WINDOW, STRIDE,
+                       TOKEN_BUDGET)
+        proposals = self._in_sentences(chunks, guesses, ranked)
+        choice = self._choose(kind, question, proposals, ranked[0].score)
         if choice is None:
-            return Reading(reranked, self.index.sentences[top[0].sentence], None, 0.0, {"answer_typed": 0.0})
+            return Reading(reranked, self.index.sentences[ranked[0].sentence], None, 0.0, {"answer_typed": 0.0})
         candidate, (start, end), typed, features = choice
         sentence = self.index.sentences[candidate.sentence]
         first = (candidate.hit, *(h for h in reranked if h.chunk.chunk_id != candidate.hit.chunk.chunk_id))
         confidence = 0.0 if forced_abstention(kind, typed) else self._confidence(features)
         return Reading(first, sentence, (sentence.start + start, sentence.start + end), confidence, features)
 
-    def _choose(self, kind: str, question: str, top: list[RankedSentence], texts: list[str],
-                guesses: list[SpanGuess]):
+    def _in_sentences(self, chunks, guesses: list[SpanGuess], ranked: list[RankedSentence]):
+        """Each proposal as (its sentence's ranking, the sentence text, the span inside it, the
+        guess), cut at the sentence's end: an answer stands in one index sentence."""
+        by_sentence = {r.sentence: (rank, r) for rank, r in enumerate(ranked)}
+        out = []
+        for guess in guesses:
+            chunk = chunks[guess.context]
+            at = chunk.start + guess.start
+            for i in self.rules.sentences_of(chunk.chunk_id):
+                sentence = self.index.sentences[i]
+                if sentence.start <= at < sentence.end and i in by_sentence:
+                    end = min(chunk.start + guess.end, sentence.end)
+                    rank, ranking = by_sentence[i]
+                    out.append((ranking, rank, sentence.text, (at - sentence.start, end - sentence.start), guess))
+                    break
+        return out
+
+    def _choose(self, kind: str, question: str, proposals, best_sentence_score: float):
         """The best-scored proposal of the asked type, naming the asked unit where there is one
         ("bao nhiêu đảng viên": a count of đảng viên); failing that, of the asked type; failing
         that, the best proposal, marked untyped."""
-        scored = sorted(guesses, key=lambda g: -(g.score + SENTENCE_WEIGHT * (top[g.context].score - top[0].score)))
+        def score(p):
+            return p[4].score + SENTENCE_WEIGHT * (p[0].score - best_sentence_score)
+
+        proposals = sorted(proposals, key=lambda p: -score(p))
         unit = asked_head(question) if kind == "number" else frozenset()
-        proposals = []
-        for guess in scored:
-            text = texts[guess.context]
-            span = whole_words(text, guess.start, guess.end)
+        checked = []
+        for ranking, rank, text, (start, end), guess in proposals:
+            span = whole_words(text, start, end)
             if span is not None:
-                proposals.append((guess, text, span, typed_span(kind, question, text, span)))
+                checked.append((ranking, rank, text, span, typed_span(kind, question, text, span), guess))
         tiers = [
-            [p for p in proposals if p[3] and unit and names_unit(unit, p[1][p[3][0]:p[3][1]])],
-            [p for p in proposals if p[3]],
-            proposals,
+            [p for p in checked if p[4] and unit and names_unit(unit, p[2][p[4][0]:p[4][1]])],
+            [p for p in checked if p[4]],
+            checked,
         ]
         for tier in tiers:
             if tier:
-                guess, _, span, typed = tier[0]
-                features = self._features(top, guess, scored, float(typed is not None))
-                return top[guess.context], typed or span, float(typed is not None), features
+                ranking, rank, _, span, typed, guess = tier[0]
+                features = self._features(ranking, rank, guess, [p[4] for p in proposals], float(typed is not None))
+                return ranking, typed or span, float(typed is not None), features
         return None
 
-    def _features(self, top: list[RankedSentence], guess: SpanGuess, scored: list[SpanGuess],
+    def _features(self, ranking: RankedSentence, rank: int, guess: SpanGuess, guesses: list[SpanGuess],
                   typed: float) -> dict[str, float]:
-        best = max(g.score for g in scored)
-        total = sum(math.exp(g.score - best) for g in scored)
-        sentence = top[guess.context]
+        best = max(g.score for g in guesses)
+        total = sum(math.exp(g.score - best) for g in guesses)
         return {
             "span_margin": guess.margin,
             "span_share": math.exp(guess.score - best) / total,
-            "sentence_rank": float(guess.context),
-            "overlap": sentence.features["overlap"],
-            "dense": sentence.features["dense"],
+            "sentence_rank": float(min(rank, 10)),
+            "overlap": ranking.features["overlap"],
+            "dense": ranking.features["dense"],
             "answer_typed": typed,
         }
 

@@ -121,6 +121,9 @@ class ExtractiveReader:
         order = sorted(range(len(hits)), key=lambda j: -best_of_hit[j])
         return ranked, tuple(hits[j] for j in order)
 
+    def sentences_of(self, chunk_id: str) -> list[int]:
+        return self._sentences_of[chunk_id]
+
     def question_terms(self, question: str) -> set[str]:
         return {t for t in tokens(question) if not _is_question_word(t)}
 
