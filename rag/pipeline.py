@@ -1,22 +1,26 @@
-"""The ask pipeline, top to bottom: check the question (and restore its accents if it was typed
-without them), embed it, retrieve, read, cite. The reader is the hand-written rules (`RAG_READER=rules`, the default) or the trained
-span model (`RAG_READER=neural`, docs/reader.md)."""
+"""The ask pipeline, top to bottom: check the question and the conversation so far, restore the
+accents of a question typed without them, answer a question about the collection from its list of
+articles, make a follow-up standalone, embed, retrieve, then read a fact (or pick the sentences of an
+overview) and cite. The reader is the hand-written rules (`RAG_READER=rules`, the default) or the
+trained span model (`RAG_READER=neural`, docs/reader.md)."""
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import diacritics, store
-from .reader.rules import ExtractiveReader, Reading
+from . import catalogue, compose, diacritics, followup, overview, store
 from .embedding import Embedder, make_embedder
 from .reader import READERS, Reader, load_span_model, make_reader
-from .reader.rules import Reading
 from .retrieval import Filters, HybridRetriever
-from .text import validate_question
-from .types import Answer, Citation, Hit
+from .text import InvalidQuestion, validate_question
+from .types import Answer, Hit, Turn
 
+MAX_HISTORY_TURNS = 20
+MAX_ANSWER_CHARS = 2000  # an earlier answer longer than this is cut, not refused
 NOT_FOUND = "Không tìm thấy thông tin này trong các bài viết."
 
 
@@ -74,23 +78,31 @@ class RAG:
     def _prepare(self, index: store.Index) -> _Loaded:
         return _Loaded(index, HybridRetriever(index, self.mode), make_reader(index, self.span_model))
 
-    def ask(self, question: str, k: int = 5, filters: Filters = Filters()) -> Answer:
+    def ask(self, question: str, k: int = 5, filters: Filters = Filters(),
+            history: Sequence[Turn | dict] = ()) -> Answer:
+        """Answer `question`; `history` holds the conversation's earlier turns, oldest first."""
         started = time.perf_counter()
         question = validate_question(question)
+        turns = validate_history(history)
         k = max(1, min(int(k), 50))
         loaded = self._loaded
-        searched = _with_accents(question, loaded.reader)
+        typed = _with_accents(question, loaded.reader)
+        if catalogue.asks_for(typed):
+            found = catalogue.run(loaded.index.documents, typed)
+            return compose.catalogue(loaded.index, question, typed, found, _timings(started))
+        resolution = followup.resolve(typed, turns, loaded.index.documents, lambda q: _with_accents(q, loaded.reader))
+        searched = resolution.question
+        if resolution.doc_id:
+            filters = dataclasses.replace(filters, doc_id=resolution.doc_id)
         query_vector = self.embedder.embed_queries([searched])[0]
         hits = loaded.retriever.run(searched, query_vector, k, filters)
         retrieved = time.perf_counter()
+        wanted = overview.asks_for(searched)
+        if wanted:
+            shown = overview.run(loaded.index, searched, query_vector, hits, wanted)
+            return compose.overview(loaded.index, question, searched, shown, hits, _timings(started, retrieved))
         reading = loaded.reader.run(searched, query_vector, hits)
-        answered = time.perf_counter()
-        timings = {
-            "retrieve": round((retrieved - started) * 1000, 2),
-            "answer": round((answered - retrieved) * 1000, 2),
-            "total": round((answered - started) * 1000, 2),
-        }
-        return _answer(loaded.index, question, reading, timings, self.threshold)
+        return compose.fact(loaded.index, question, searched, reading, _timings(started, retrieved), self.threshold)
 
     def retrieve(self, question: str, k: int = 5, filters: Filters = Filters()) -> list[Hit]:
         """The retrieval step alone, for evaluation and inspection."""
@@ -117,26 +129,33 @@ def _with_accents(question: str, reader: Reader) -> str:
     return diacritics.restore(question, reader.frequency) if diacritics.lacks_diacritics(question) else question
 
 
-def _answer(index: store.Index, question: str, reading: Reading, timings: dict, threshold: float) -> Answer:
-    abstained = reading.sentence is None or reading.confidence < threshold
-    citations = tuple(_cite(index, hit, reading, abstained) for hit in reading.hits)
-    if abstained:
-        return Answer(question, None, None, True, round(reading.confidence, 4), citations, timings)
-    doc = index.documents[reading.hits[0].chunk.doc_id]
-    start, end = reading.span or (reading.sentence.start, reading.sentence.end)
-    return Answer(question, doc.text[start:end], reading.sentence.text, False,
-                  round(reading.confidence, 4), citations, timings)
+def validate_history(history: Sequence[Turn | dict] | None) -> list[Turn]:
+    """The earlier turns as `Turn`s, or InvalidQuestion naming the turn that cannot be used."""
+    if history is None:
+        return []
+    if isinstance(history, (str, bytes, dict)) or not isinstance(history, Sequence):
+        raise InvalidQuestion("history phải là danh sách các lượt hỏi trước (history must be a list of turns).")
+    if len(history) > MAX_HISTORY_TURNS:
+        raise InvalidQuestion(f"history có {len(history)} lượt, vượt giới hạn {MAX_HISTORY_TURNS}; hãy bỏ bớt lượt cũ.")
+    return [_turn(n, turn) for n, turn in enumerate(history, start=1)]
 
 
-def _cite(index: store.Index, hit: Hit, reading: Reading, abstained: bool) -> Citation:
-    chunk = hit.chunk
-    doc = index.documents[chunk.doc_id]
-    answer_start = answer_end = None
-    if not abstained and hit is reading.hits[0]:
-        start, end = reading.span or (reading.sentence.start, reading.sentence.end)
-        answer_start, answer_end = start - chunk.start, end - chunk.start
-    return Citation(
-        doc_id=doc.doc_id, title=doc.title, date=doc.date, author=doc.author, source=doc.source,
-        chunk_id=chunk.chunk_id, text=chunk.text, start=chunk.start, end=chunk.end,
-        answer_start=answer_start, answer_end=answer_end, score=round(hit.score, 6),
-    )
+def _turn(n: int, turn: Turn | dict) -> Turn:
+    if isinstance(turn, dict):
+        turn = Turn(turn.get("question"), turn.get("answer"), turn.get("doc_id"))
+    if not isinstance(turn, Turn):
+        raise InvalidQuestion(f"Lượt {n} của history phải có dạng {{question, answer, doc_id}}.")
+    try:
+        question = validate_question(turn.question)
+    except InvalidQuestion as problem:
+        raise InvalidQuestion(f"Lượt {n} của history: {problem}") from None
+    answer = turn.answer[:MAX_ANSWER_CHARS] if isinstance(turn.answer, str) else None
+    doc_id = turn.doc_id if isinstance(turn.doc_id, str) else None
+    return Turn(question, answer, doc_id)
+
+
+def _timings(started: float, retrieved: float | None = None) -> dict[str, float]:
+    done = time.perf_counter()
+    retrieved = done if retrieved is None else retrieved
+    return {"retrieve": round((retrieved - started) * 1000, 2), "answer": round((done - retrieved) * 1000, 2),
+            "total": round((done - started) * 1000, 2)}

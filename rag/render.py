@@ -11,6 +11,7 @@ import string
 from pathlib import PurePath
 
 from .pipeline import NOT_FOUND
+from .text import vi_date
 from .types import Answer, Citation
 
 _SAFE = str.maketrans({c: f"&#{ord(c)};" for c in string.punctuation})
@@ -29,14 +30,6 @@ def highlighted(value: str, start: int | None, end: int | None) -> str:
     if start is None or end is None or not 0 <= start < end <= len(value):
         return text(value)
     return f"{text(value[:start])}<mark>{text(value[start:end])}</mark>{text(value[end:])}"
-
-
-def vi_date(iso: str | None) -> str | None:
-    """yyyy-mm-dd -> dd/mm/yyyy, the way Vietnamese readers write dates."""
-    if not iso or iso.count("-") != 2:
-        return iso
-    year, month, day = iso.split("-")
-    return f"{day}/{month}/{year}"
 
 
 def question_html(question: str) -> str:

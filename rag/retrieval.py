@@ -13,13 +13,16 @@ MODES = ("hybrid", "dense", "lexical")
 
 @dataclass(frozen=True)
 class Filters:
-    """Optional metadata filter: source path substring and an ISO date range."""
+    """Optional metadata filter: source path substring, an ISO date range, one article."""
 
     source: str | None = None
     date_from: str | None = None
     date_to: str | None = None
+    doc_id: str | None = None  # a follow-up about "bài này" reads only that article
 
-    def allows(self, source: str, date: str | None) -> bool:
+    def allows(self, source: str, date: str | None, doc_id: str = "") -> bool:
+        if self.doc_id and doc_id != self.doc_id:
+            return False
         if self.source and self.source not in source:
             return False
         if (self.date_from or self.date_to) and not date:
@@ -30,7 +33,7 @@ class Filters:
 
     @property
     def active(self) -> bool:
-        return bool(self.source or self.date_from or self.date_to)
+        return bool(self.source or self.date_from or self.date_to or self.doc_id)
 
 
 class HybridRetriever:
@@ -84,7 +87,7 @@ class HybridRetriever:
         docs = self.index.documents
         return {
             i for i, c in enumerate(self.index.chunks)
-            if filters.allows(docs[c.doc_id].source, docs[c.doc_id].date)
+            if filters.allows(docs[c.doc_id].source, docs[c.doc_id].date, c.doc_id)
         }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import json
 import math
 import os
@@ -59,6 +60,22 @@ class Index:
     @property
     def embedder_name(self) -> str:
         return self.manifest["embedder"]["name"]
+
+    @functools.cached_property
+    def chunks_by_document(self) -> dict[str, list[int]]:
+        """doc_id -> its chunks' positions in `chunks`, in text order."""
+        found: dict[str, list[int]] = {}
+        for i, chunk in enumerate(self.chunks):
+            found.setdefault(chunk.doc_id, []).append(i)
+        return found
+
+    @functools.cached_property
+    def sentences_by_chunk(self) -> dict[str, list[int]]:
+        """chunk_id -> its sentences' positions in `sentences`."""
+        found: dict[str, list[int]] = {}
+        for i, sentence in enumerate(self.sentences):
+            found.setdefault(sentence.chunk_id, []).append(i)
+        return found
 
 
 def build_dense(vectors: np.ndarray, threshold: int | None = None) -> faiss.Index:

@@ -130,3 +130,11 @@ def validate_question(question: object) -> str:
     if not words(question):
         raise InvalidQuestion("Câu hỏi không có chữ hay số nào; hãy nhập một câu hỏi bằng chữ.")
     return question
+
+
+def vi_date(iso: str | None) -> str | None:
+    """yyyy-mm-dd -> dd/mm/yyyy, the way Vietnamese readers write dates."""
+    if not iso or iso.count("-") != 2:
+        return iso
+    year, month, day = iso.split("-")
+    return f"{day}/{month}/{year}"

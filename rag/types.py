@@ -64,7 +64,32 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Turn:
+    """An earlier turn of a conversation, as a client remembers it; `answer`, `doc_id` may be unknown."""
+
+    question: str
+    answer: str | None = None
+    doc_id: str | None = None  # the article the answer came from
+
+
+@dataclass(frozen=True)
+class ShownSentence:
+    """A sentence shown as it stands in its article: `document.text[start:end] == text`."""
+
+    text: str
+    doc_id: str
+    start: int
+    end: int
+
+
+KINDS = ("fact", "overview", "catalogue", "not_found")
+
+
+@dataclass(frozen=True)
 class Answer:
+    """`answer` is what a client that knows nothing of `kind` shows: the short answer of a fact, the
+    shown sentences one per line of an overview, one line per article of a catalogue."""
+
     question: str
     answer: str | None
     sentence: str | None
@@ -72,7 +97,11 @@ class Answer:
     confidence: float
     citations: tuple[Citation, ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict)
+    resolved_question: str = ""  # as searched: accents restored, a follow-up made standalone
+    kind: str = "fact"
+    sentences: tuple[ShownSentence, ...] = ()
 
     def to_dict(self) -> dict:
         """The one JSON schema of the CLI, the Python API and the HTTP API."""
-        return asdict(self) | {"citations": [asdict(c) for c in self.citations]}
+        return asdict(self) | {"citations": [asdict(c) for c in self.citations],
+                               "sentences": [asdict(s) for s in self.sentences]}

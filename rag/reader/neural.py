@@ -27,7 +27,7 @@ from ..types import Hit
 from .questions import asked_date_part, asked_head, question_type
 from .rules import ExtractiveReader, Reading, RankedSentence, forced_abstention
 from .span_model import SpanGuess, SpanModel, read
-from .spans import candidate_spans, names_a_day, names_unit, trim_span
+from .spans import candidate_spans, is_bare_year, names_a_day, names_unit, trim_span
 
 CALIBRATION = Path(__file__).with_name("neural-calibration.json")
 # The encoder's cost grows with the tokens it reads (README, "Benchmarks"): the chunks are read in
@@ -35,7 +35,6 @@ CALIBRATION = Path(__file__).with_name("neural-calibration.json")
 WINDOW, STRIDE, TOKEN_BUDGET = 192, 64, 384
 SPANS_PER_WINDOW = 8
 SENTENCE_WEIGHT = 1.0  # how much the rules' sentence score counts beside the span score
-_YEAR_ALONE = re.compile(r"(?:1[89]|20)\d\d")
 _WORD_CHAR = re.compile(r"\w")
 
 
@@ -68,7 +67,8 @@ class NeuralReader:
         candidate, (start, end), typed, features = choice
         sentence = self.index.sentences[candidate.sentence]
         first = (candidate.hit, *(h for h in reranked if h.chunk.chunk_id != candidate.hit.chunk.chunk_id))
-        confidence = 0.0 if forced_abstention(kind, typed) else self._confidence(features)
+        elsewhere = self.rules.names_elsewhere(question, candidate.hit.chunk.doc_id)
+        confidence = 0.0 if forced_abstention(kind, typed) or elsewhere else self._confidence(features)
         return Reading(first, sentence, (sentence.start + start, sentence.start + end), confidence, features)
 
     def _in_sentences(self, chunks, guesses: list[SpanGuess], ranked: list[RankedSentence]):
@@ -163,17 +163,12 @@ def typed_span(kind: str, question: str, text: str, span: tuple[int, int]) -> tu
         return span
     candidates = candidate_spans(kind, text, question)
     if kind == "number":
-        candidates = [part for c in candidates if not _bare_year(text, c) for part in _pair_parts(text, c)]
+        candidates = [part for c in candidates if not is_bare_year(text, c) for part in _pair_parts(text, c)]
     elif asked_date_part(question) == "ngày":
         candidates = [c for c in candidates if names_a_day(text[c[0]:c[1]])]
     overlaps = [(min(b, span[1]) - max(a, span[0]), (a, b)) for a, b in candidates]
     best = max(overlaps, default=(0, None))
     return best[1] if best[0] > 0 else None
-
-
-def _bare_year(text: str, span: tuple[int, int]) -> bool:
-    """"năm 2025" is when, not how many."""
-    return bool(_YEAR_ALONE.fullmatch(text[span[0]:span[1]])) and text[:span[0]].rstrip().lower().endswith("năm")
 
 
 def _pair_parts(text: str, span: tuple[int, int]) -> list[tuple[int, int]]:

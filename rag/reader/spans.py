@@ -13,7 +13,7 @@ from ..text import syllables_after, word_size, words
 
 # Upper-case Latin letters with Vietnamese diacritics ("À-Ỹ" as a range would take lower case too).
 _UP = re.escape("".join(c for c in map(chr, range(0x41, 0x1EFA)) if c.isupper()))
-_CAP = rf"[{_UP}][^\s,.;:()“”\"]*"
+CAPITALISED = rf"[{_UP}][^\s,.;:()“”\"]*"
 _NUMBER = r"\d+(?:[.,]\d+)*(?:\s?[-–]\s?\d+(?:[.,]\d+)*)?(?:\s?%)?"
 _DATE_SPANS = re.compile(
     r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d{1,2}/\d{1,2}\b(?!/)|\bngày \d{1,2} tháng \d{1,2}(?: năm \d{4})?"
@@ -21,13 +21,14 @@ _DATE_SPANS = re.compile(
     r"|\bthế kỷ (?:\d{1,2}|[IVX]+)\b|\bnăm (?:1\d|20)\d\d\b|\b(?:1[89]|20)\d\d\b",
     re.IGNORECASE,
 )
+_YEAR_ALONE = re.compile(r"(?:1[89]|20)\d\d")
 _DAY = re.compile(r"\d/\d|ngày \d", re.IGNORECASE)
 _YEAR = re.compile(r"(?:năm )?\b(?:1\d|20)\d\d\b", re.IGNORECASE)
 _DATE_GAP = re.compile(r"\s+(?:và|đến|tới)\s+", re.IGNORECASE)  # not "-": "1930 - 2023" is an anniversary
 _NUMBER_SPANS = re.compile(rf"(?:(?:hơn|trên|gần|khoảng|tổng số|tổng cộng) )?{_NUMBER}", re.IGNORECASE)
 _MULTIPLIERS = {"nghìn", "ngàn", "triệu", "tỷ", "tỉ", "vạn", "trăm", "chục"}
 _NUMBER_WORDS = re.compile(r"\b(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\b", re.IGNORECASE)
-_ENTITY = re.compile(rf"{_CAP}(?: (?:{_CAP}|\d+))*")
+ENTITY = re.compile(rf"{CAPITALISED}(?: (?:{CAPITALISED}|\d+))*")
 _ROMAN = re.compile(r"[IVXLCDM]+")
 _SURNAMES = (
     "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đào Đinh Lâm Trịnh"
@@ -38,12 +39,12 @@ _INSTITUTIONS = set(
     "ban bộ sở hội đảng mặt ủy uỷ tỉnh huyện thành trung trường viện cục phòng ngành nghị chỉ quyết kế"
     " chương đại ngày tháng".split()
 )  # first words of organisations, bodies, documents and dates
-_PERSON = re.compile(rf"\b(?:{'|'.join(_SURNAMES)})(?: {_CAP}){{1,3}}")
+PERSON = re.compile(rf"\b(?:{'|'.join(_SURNAMES)})(?: {CAPITALISED}){{1,3}}")
 _TITLE = re.compile(
-    rf" - [^;.:()]+?(?=, (?:{_CAP} ){{1,3}}- |[;.:(]| (?:đã|đồng chủ trì|chủ trì|phát biểu|trao|cho|và đồng chí)\b|$)"
+    rf" - [^;.:()]+?(?=, (?:{CAPITALISED} ){{1,3}}- |[;.:(]| (?:đã|đồng chủ trì|chủ trì|phát biểu|trao|cho|và đồng chí)\b|$)"
 )
-_PLACE_LEVELS = "xã|huyện|tỉnh|thành phố|thị trấn|thị xã|bản|thôn|phường"
-_PLACE = re.compile(rf"\b({_PLACE_LEVELS}|tại|ở):? ({_CAP}(?: {_CAP})*)")
+PLACE_LEVELS = "xã|huyện|tỉnh|thành phố|thị trấn|thị xã|bản|thôn|phường"
+_PLACE = re.compile(rf"\b({PLACE_LEVELS}|tại|ở):? ({CAPITALISED}(?: {CAPITALISED})*)")
 _TOWARD = re.compile(r"\b(về|đến|tới|vào|ra|từ) (?:đâu|nơi nào)\b", re.IGNORECASE)
 _QUOTED = re.compile(r"[“\"]([^”\"]{3,300})[”\"]")
 _DOCUMENT = r"\b(?:Quyết định|Kế hoạch|Kết luận|Nghị quyết|Chỉ thị|Thông tư|Đề án|Quy định|Hướng dẫn)"
@@ -125,7 +126,12 @@ def join_list(sentence: str, spans: list[tuple[int, int]], best: tuple[int, int]
 
 def names_a_person(sentence: str) -> bool:
     """A Vietnamese full name ("Lê Đức Dục"), not just any proper noun."""
-    return bool(_PERSON.search(sentence))
+    return bool(PERSON.search(sentence))
+
+
+def is_bare_year(text: str, span: tuple[int, int]) -> bool:
+    """"năm 2025" is when, not how many."""
+    return bool(_YEAR_ALONE.fullmatch(text[span[0]:span[1]])) and text[:span[0]].rstrip().lower().endswith("năm")
 
 
 def names_a_day(text: str) -> bool:
@@ -202,11 +208,11 @@ def _entities(sentence: str) -> list[tuple[int, int]]:
     "Thị trấn"); a lone capitalised first word of the sentence is not one ("Hầu hết"), nor is a
     Roman numeral ("Đại hội lần thứ XIV")."""
     spans, pos = [], 0
-    while match := _ENTITY.search(sentence, pos):
+    while match := ENTITY.search(sentence, pos):
         start, end = match.span()
         while (grown := _complete_word(sentence, start, end)) > end:
             end = grown
-            more = _ENTITY.match(sentence, end + 1) if sentence[end:end + 1] == " " else None
+            more = ENTITY.match(sentence, end + 1) if sentence[end:end + 1] == " " else None
             end = more.end() if more else end
         pos = end
         text = sentence[start:end]
@@ -236,7 +242,7 @@ def _complete_word(sentence: str, start: int, end: int) -> int:
 
 def _people(sentence: str) -> list[tuple[int, int]]:
     spans = []
-    for match in _PERSON.finditer(sentence):
+    for match in PERSON.finditer(sentence):
         title = _TITLE.match(sentence, match.end())
         spans.append((match.start(), title.end() if title else match.end()))
     return spans
@@ -244,7 +250,7 @@ def _people(sentence: str) -> list[tuple[int, int]]:
 
 def _posts(sentence: str, question: str) -> list[tuple[int, int]]:
     """"Đồng chí Lê Chí Công giữ chức vụ gì?": the title after that name ("Lê Chí Công - Phó trưởng …")."""
-    titles = [(person, _TITLE.match(sentence, person.end())) for person in _PERSON.finditer(sentence)]
+    titles = [(person, _TITLE.match(sentence, person.end())) for person in PERSON.finditer(sentence)]
     titles = [(person, title) for person, title in titles if title]
     named = [(p, t) for p, t in titles if p.group().lower() in question.lower()]
     return [(t.start() + len(" - "), t.end()) for _, t in named or titles]
@@ -271,7 +277,7 @@ def _places(sentence: str, question: str = "") -> list[tuple[int, int]]:
         after = [(a, b) for a, b in _entities(sentence) if sentence[:a].lower().endswith(f"{toward.group(1).lower()} ")]
         if after:
             return after
-    level = re.search(rf"\b({_PLACE_LEVELS}) nào\b", question, re.IGNORECASE)
+    level = re.search(rf"\b({PLACE_LEVELS}) nào\b", question, re.IGNORECASE)
     return [m.span(2) for m in _PLACE.finditer(sentence) if not level or m.group(1) == level.group(1).lower()]
 
 
@@ -296,3 +302,29 @@ def trim_span(sentence: str, start: int, end: int) -> tuple[int, int]:
         end -= 1
     return start, end
 
+
+def proper_names(text: str) -> list[tuple[int, int]]:
+    """Proper nouns, not a sentence's capitalised first word ("Còn", "Ai", the "Huyện" of "Huyện
+    Phong Thổ")."""
+    spans = []
+    for match in ENTITY.finditer(text):
+        start, end = match.span()
+        if not text[:start].strip(" “\"(") or text[:start].rstrip().endswith((".", "?", ":", "!")):
+            first, _, rest = match.group().partition(" ")
+            if not rest:
+                continue
+            if first.lower() in SENTENCE_OPENERS:
+                start += len(first) + 1
+        name = text[start:end]
+        stripped = re.sub(r"^(?:\d+\S* )+|(?: \d+\S*)+$", "", name)  # "Năm 2013 Phong Thổ", "Khóa 12"
+        start += name.find(stripped)
+        end = start + len(stripped)
+        if stripped and not _ROMAN.fullmatch(stripped) and not stripped[0].isdigit():
+            spans.append((start, end))
+    return spans
+
+
+SENTENCE_OPENERS = set(
+    "bao nhiêu mấy ai gì nào đâu khi lúc là có của được những các và trong đã với cho về này đó thì mà không "
+    "hỏi nêu hãy biết sao như thế vậy ra hay hoặc người cái việc điều tổng cộng tất cả còn tại ở theo sau từ "
+    "năm ngày tháng đồng chí ông bà anh chị".split()) | set(PLACE_LEVELS.split("|"))

@@ -1,0 +1,304 @@
+"""Follow-up questions made standalone against the conversation so far, by rules over its words.
+
+"Còn Bắc Quang thì sao?" after "Phong Thổ có bao nhiêu đảng viên?" is searched as "Bắc Quang có
+bao nhiêu đảng viên?": an elliptical fragment takes the previous question's frame with the
+matching part swapped. An anaphor ("ông ấy", "huyện này", "hội nghị đó", "bài này") is replaced by
+what it points to in the previous answer or question. A question without a subject of its own
+("Ai chủ trì?", "Tổng cộng bao nhiêu học viên?") is read in the previous answer's article. A
+question that stands alone is asked as it is, whatever came before.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from . import diacritics
+from .reader.spans import CAPITALISED as _CAP, PERSON, PLACE_LEVELS, SENTENCE_OPENERS, proper_names
+from .text import words
+from .types import Document, Turn
+
+MAX_TURNS = 20
+TITLE_WORDS = 10  # an article named in a resolved question: its title, shortened at a word
+# Matched on the question without accents (diacritics.remove), so a follow-up typed without them counts.
+_QUESTION_WORD = re.compile(r"\b(bao nhieu|may|ai|gi|nao|dau|khi nao|bao gio|bao lau|sao)\b", re.IGNORECASE)
+_ASKING_TAIL = re.compile(r"\bthi sao\b|\bra sao\b|\bthe nao\b", re.IGNORECASE)
+_FRAGMENT = re.compile(
+    r"^(?:(?:the|vay|va|con)(?: con)?(?: ve| voi| o| tai)? )?(?P<part>.+?)"
+    r"(?: (?:thi sao|thi the nao|thi ra sao|thi sao nhi|thi|nua|nhi|the nao|ra sao|thi nhu the nao))?$",
+    re.IGNORECASE,
+)
+_STARTS_AS_FOLLOW_UP = re.compile(r"^(?:the con|vay con|con|the|vay)\b|\bthi sao\b", re.IGNORECASE)
+_NOW = re.compile(r"^(?:đến nay|hiện nay|hiện tại|bây giờ|năm nay|gần đây|đến thời điểm này)$", re.IGNORECASE)
+_YEAR = re.compile(r"\b(?:năm )?((?:19|20)\d\d)\b", re.IGNORECASE)
+_ASKED = re.compile(r"\b(?:bao nhiêu|mấy)\b", re.IGNORECASE)
+# Where a noun phrase of a question ends: a verb, a question word, punctuation.
+_PHRASE_END = re.compile(
+    r"[;:?.!()]|\b(?:là|có|được|đã|do|của|diễn ra|tổ chức|chủ trì|vào|tại|ở|trong|với|khi|bao nhiêu|mấy"
+    r"|ai|gì|nào|đâu|không|thì|nhằm|để|cho)\b",
+    re.IGNORECASE,
+)
+_PERSON_ANAPHOR = re.compile(r"\b(ông|bà|anh|chị|đồng chí|người|vị)\s+(?:ấy|đó|này|ta)\b", re.IGNORECASE)
+_PLACE_ANAPHOR = re.compile(rf"\b({PLACE_LEVELS}|địa phương|nơi)\s+(?:này|đó|ấy|trên)\b|\b(ở|tại)\s+(?:đó|đây|đấy)\b",
+                            re.IGNORECASE)
+_THING_ANAPHOR = re.compile(
+    r"\b(hội nghị|đại hội|hội thảo|đề án|nghị quyết|chương trình|kế hoạch|phong trào|cuộc thi|lớp|văn bản"
+    r"|quyết định|kết luận|chỉ thị|sự kiện|cơ quan|đơn vị|tổ chức|mô hình|công trình|giải thưởng)"
+    r"\s+(?:này|đó|ấy|trên)\b",
+    re.IGNORECASE,
+)
+_THING = re.compile(_THING_ANAPHOR.pattern.split(r"\s+(?:")[0], re.IGNORECASE)
+_ARTICLE_ANAPHOR = re.compile(r"\b(?:bài viết|bài báo|bài|tin)\s+(?:này|đó|ấy|trên)\b|\b(?:nó|việc đó|điều đó)\b",
+                              re.IGNORECASE)
+_NAMED_ANAPHOR = re.compile(rf"((?:{_CAP})(?: {_CAP})*) (?:đó|này|ấy)\b")
+_LEVEL_BEFORE = re.compile(rf"\b({PLACE_LEVELS})\s+$", re.IGNORECASE)
+# Words that say nothing of a question's subject: question words, particles, "tổng cộng".
+_EMPTY = set(
+    "bao nhiêu mấy ai gì nào đâu khi lúc giờ là có của được những các và trong đã bởi với cho về này đó "
+    "thì mà không hỏi nêu hãy biết sao như thế vậy ra chưa hay hoặc người cái việc điều tổng cộng tất cả "
+    "còn nữa nhỉ ạ ấy đấy bây hiện nay tên gì".split()
+)
+SUBJECTLESS_WORDS = 3  # at most this many content syllables, and no name nor number
+
+
+@dataclass(frozen=True)
+class Resolution:
+    question: str  # the standalone question
+    doc_id: str | None = None  # the article it is about, when it says so ("bài này", "Ai chủ trì?")
+
+
+@dataclass(frozen=True)
+class _Context:
+    question: str  # the previous turn, resolved
+    answer: str | None
+    doc_id: str | None
+
+
+def resolve(question: str, history: Sequence[Turn], documents: Mapping[str, Document] | None = None,
+            restore: Callable[[str], str] = lambda q: q) -> Resolution:
+    """The question as it is meant after `history` (oldest first); `restore` puts back the accents
+    of an earlier question typed without them."""
+    documents = documents or {}
+    context = None
+    for turn in history[-MAX_TURNS:]:
+        earlier = _resolve_one(restore(turn.question), context, documents)
+        doc_id = turn.doc_id if turn.doc_id in documents or not documents else None
+        context = _Context(earlier.question, turn.answer, doc_id)
+    return _resolve_one(question, context, documents) if context else Resolution(question)
+
+
+def _resolve_one(question: str, context: _Context | None, documents: Mapping[str, Document]) -> Resolution:
+    if context is None:
+        return Resolution(question)
+    part = fragment(question)
+    if part:
+        return Resolution(swap(context.question, part))
+    replaced, about_article = _replace_anaphors(question, context, documents)
+    if replaced != question or about_article:
+        return Resolution(replaced, context.doc_id if about_article else None)
+    if lacks_subject(question):
+        return Resolution(_with_subject(question, context.question), context.doc_id)
+    return Resolution(question)
+
+
+def fragment(question: str) -> str | None:
+    """What an elliptical follow-up names ("Bắc Quang" of "Còn Bắc Quang thì sao?"), or None when
+    the question is a question of its own."""
+    text = question.strip().rstrip("?!. …").strip()
+    plain = diacritics.remove(text)  # the same length: "the con Quang Tri" restored as "thể còn …" still counts
+    if not _STARTS_AS_FOLLOW_UP.search(plain) or _QUESTION_WORD.search(_ASKING_TAIL.sub("", plain)):
+        return None
+    match = _FRAGMENT.match(plain)
+    part = text[match.start("part"):match.end("part")].strip(" ,")
+    part = re.sub(r"\s*\bnăm (?:đó|này|ấy)$", "", part)  # "… năm đó": the frame has the year
+    return part if part and len(part.split()) <= 8 else None
+
+
+def swap(frame: str, part: str) -> str:
+    """The previous question with `part` in the place of what it replaces: a year for a year, a
+    name for a name (of the same level: huyện for huyện), a counted thing for the counted thing."""
+    year = _YEAR.fullmatch(part)
+    if year:
+        return _swap_year(frame, f"năm {year.group(1)}")
+    if _NOW.match(part):
+        return _swap_year(frame, part.lower())
+    name = proper_names(part)
+    if name:
+        return _swap_name(frame, part, name[0])
+    return _swap_phrase(frame, part)
+
+
+def _swap_year(frame: str, when: str) -> str:
+    """"năm 2023" or "hiện nay" in the place of the frame's year, or before the frame."""
+    found = _YEAR.search(frame)
+    if not found:
+        return f"{_capitalise(when)}, {_lower_first(frame)}"
+    replaced = frame[:found.start()] + when + frame[found.end():]
+    return _capitalise(replaced) if found.start() == 0 else replaced
+
+
+def _swap_name(frame: str, part: str, name: tuple[int, int]) -> str:
+    new_name = part[name[0]:name[1]]
+    new_level = _level_before(part, name[0])
+    targets = proper_names(frame)
+    if not targets:
+        return f"{part}: {_lower_first(frame)}"
+    is_person = bool(PERSON.fullmatch(new_name))
+    same_level = [t for t in targets if new_level and _level_before(frame, t[0]) == new_level]
+    same_kind = [t for t in targets if bool(PERSON.fullmatch(frame[t[0]:t[1]])) == is_person]
+    start, end = (same_level or same_kind or targets)[0]
+    old_level = _level_before(frame, start)
+    if new_level and old_level:
+        start -= len(old_level) + 1
+        new_name = f"{new_level} {new_name}"
+    elif new_level and not old_level:
+        new_name = f"{new_level} {new_name}"
+    return frame[:start] + new_name + frame[end:]
+
+
+def _swap_phrase(frame: str, part: str) -> str:
+    """"Thế còn nhà văn hóa thôn?" in "… bao nhiêu nhà văn hóa xã?": from the first word the two
+    share to the end of the phrase; the whole counted phrase if they share none."""
+    part = re.sub(r"^(?:số|số lượng|những|các)\s+", "", part, flags=re.IGNORECASE)
+    first = part.split()[0].lower()
+    found = re.search(rf"\b{re.escape(first)}\b", frame, re.IGNORECASE)
+    if found:
+        start = found.start()
+    else:
+        asked = _ASKED.search(frame)
+        if not asked:
+            return f"{_capitalise(part)} ({', '.join(_subject(frame))})?" if _subject(frame) else frame
+        start = asked.end() + 1
+    stop = _PHRASE_END.search(frame, start + len(first))
+    end = stop.start() if stop else len(frame)
+    return f"{frame[:start]}{part} {frame[end:].lstrip()}".replace(" ?", "?").strip()
+
+
+def _replace_anaphors(question: str, context: _Context, documents: Mapping[str, Document]) -> tuple[str, bool]:
+    """The question with each anaphor replaced by what it points to, and whether it is about the
+    previous answer's article ("bài này", or an anaphor with nothing in the conversation to name)."""
+    sources = [s for s in (context.answer, context.question) if s]
+    about_article = False
+
+    def person(match: re.Match) -> str:
+        name = next((m.group() for s in sources for m in PERSON.finditer(s)), None)
+        if not name:
+            return match.group()
+        title = match.group(1)  # "đồng chí ấy" → "đồng chí Lê Đức Dục"; "ông ấy" → the name alone
+        return f"{title} {name}" if title.lower() == "đồng chí" else name
+
+    def place(match: re.Match) -> str:
+        level = (match.group(1) or "").lower()
+        name = _place_in(sources, level if level in PLACE_LEVELS.split("|") else None)
+        if not name:
+            nonlocal about_article
+            about_article = True  # nothing names it: read it in the previous answer's article
+            return match.group()
+        if match.group(2):
+            return f"{match.group(2)} {name}"
+        return f"{match.group(1)} {name}" if level in PLACE_LEVELS.split("|") else name
+
+    def thing(match: re.Match) -> str:
+        noun = match.group(1)
+        phrase = next((p for s in sources if (p := _phrase_from(s, noun))), None)
+        if phrase:
+            return phrase if match.start() else _capitalise(phrase)
+        nonlocal about_article
+        about_article = True
+        return match.group()
+
+    def article(match: re.Match) -> str:
+        nonlocal about_article
+        about_article = True
+        doc = documents.get(context.doc_id or "")
+        if not doc or not match.group().lower().startswith(("bài", "tin")):
+            return match.group()
+        shown = f"bài “{_short_title(doc.title)}”"
+        return shown if match.start() else _capitalise(shown)
+
+    def named(match: re.Match) -> str:  # "Sin Suối Hồ đó": the name says it all
+        first = match.group(1).split()[0].lower()
+        return match.group() if first in SENTENCE_OPENERS or _THING.match(match.group(1)) else match.group(1)
+
+    replaced = _PERSON_ANAPHOR.sub(person, question)
+    replaced = _PLACE_ANAPHOR.sub(place, replaced)
+    replaced = _THING_ANAPHOR.sub(thing, replaced)
+    replaced = _ARTICLE_ANAPHOR.sub(article, replaced)
+    replaced = _NAMED_ANAPHOR.sub(named, replaced)
+    return replaced, about_article and context.doc_id is not None
+
+
+def lacks_subject(question: str) -> bool:
+    """"Ai chủ trì?", "Tổng cộng bao nhiêu học viên?": no name, no number, few words of content."""
+    if proper_names(question) or re.search(r"\d", question):
+        return False
+    return len([w for w in words(question) if w not in _EMPTY]) <= SUBJECTLESS_WORDS
+
+
+def _with_subject(question: str, previous: str) -> str:
+    """"Tổng cộng bao nhiêu học viên?" after "Quảng Trị mở bao nhiêu lớp …?" → "Quảng Trị mở tổng
+    cộng bao nhiêu học viên …?"; other questions get the previous one's names in brackets."""
+    asked, before = _ASKED.search(previous), _ASKED.search(question)
+    if asked and before:
+        statement = re.sub(r"\s*\b(?:là )?(?:bao nhiêu|mấy)\b", "", previous.rstrip(" ?"), count=1, flags=re.IGNORECASE)
+        return f"{statement}, {_lower_first(question)}"
+    subject = [s for s in _subject(previous) if s.lower() not in question.lower()]
+    return f"{question.rstrip(' ?')} ({', '.join(subject)})?" if subject else question
+
+
+def _subject(question: str) -> list[str]:
+    """The names (with their level: "huyện Phong Thổ") and years a question is about."""
+    found = []
+    for start, end in proper_names(question):
+        level = _level_before(question, start)
+        found.append(f"{level} {question[start:end]}" if level else question[start:end])
+    found += [f"năm {m.group(1)}" for m in _YEAR.finditer(question)]
+    found += [p for m in _THING.finditer(question) if (p := _phrase_from(question[m.start():], m.group()))]
+    return found
+
+
+def _level_before(text: str, start: int) -> str | None:
+    found = _LEVEL_BEFORE.search(text[:start])
+    return found.group(1).lower() if found else None
+
+
+def _place_in(sources: list[str], level: str | None) -> str | None:
+    """The conversation's place at that level ("huyện Phong Thổ" for "huyện này"), the answer first;
+    for "ở đó" any name of two syllables or more that is not a person's."""
+    for source in sources:
+        for start, end in proper_names(source):
+            named = _level_before(source, start)
+            if named and (level is None or named == level):
+                return source[start:end]
+    if level:
+        return None
+    for source in sources:
+        for start, end in proper_names(source):
+            if len(source[start:end].split()) > 1 and not PERSON.fullmatch(source[start:end]):
+                return source[start:end]
+    return None
+
+
+def _phrase_from(text: str, noun: str) -> str | None:
+    """"hội nghị sơ kết công tác tuyên giáo" from a question naming it."""
+    found = re.search(rf"\b{re.escape(noun)}\b(?!\s+(?:này|đó|ấy|trên)\b)", text, re.IGNORECASE)
+    if not found:
+        return None
+    stop = _PHRASE_END.search(text, found.end())
+    phrase = text[found.start():stop.start() if stop else len(text)].strip()
+    return phrase if len(phrase) > len(noun) else None
+
+
+def _short_title(title: str) -> str:
+    shown = title.split()
+    return " ".join(shown[:TITLE_WORDS]) + ("…" if len(shown) > TITLE_WORDS else "")
+
+
+def _lower_first(text: str) -> str:
+    """"Tổng cộng …" → "tổng cộng …", but "Bắc Quang …" stays."""
+    starts_a_name = any(start == 0 for start, _ in proper_names(text))
+    return text if not text or starts_a_name else text[0].lower() + text[1:]
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
