@@ -39,13 +39,17 @@ class Catalogue:
 
     @property
     def lines(self) -> list[str]:
-        """One line per article: title · date · author."""
-        return [" · ".join(x for x in (d.title, vi_date(d.date), d.author) if x) for d in self.documents]
+        return [article_line(d.title, d.date, d.author) for d in self.documents]
 
     def text(self) -> str:
         head = [f"Có {self.total} bài viết."] if self.counted or self.total > len(self.documents) else []
         more = [f"… và {self.total - len(self.documents)} bài khác."] if self.total > len(self.documents) else []
         return "\n".join(head + self.lines + more)
+
+
+def article_line(title: str, date: str | None, author: str | None) -> str:
+    """How an article is listed: title · date · author."""
+    return " · ".join(x for x in (title, vi_date(date), author) if x)
 
 
 def asks_for(question: str) -> bool:

@@ -2,18 +2,20 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict
 from pathlib import Path
 
 import gradio as gr
 
 from . import render
 from .feedback import FeedbackLog
-from .pipeline import RAG
+from .pipeline import MAX_HISTORY_TURNS, RAG
 from .text import InvalidQuestion, validate_question
+from .types import Turn
 
 log = logging.getLogger(__name__)
 
-UI_DIR = Path(__file__).resolve().parent.parent / "ui"
+UI_DIR = Path(__file__).resolve().parent.parent / "ui"  # the repo's ui/, which the wheel ships as rag/ui
 # System fonts: nothing to fetch (a gr.themes.GoogleFont would load from Google), and the
 # operating system's fonts cover Vietnamese.
 SANS = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Noto Sans", "Helvetica Neue", "Arial",
@@ -33,11 +35,17 @@ def theme() -> gr.themes.Base:
 
 
 def css() -> str:
-    path = UI_DIR / "chat.css"
+    path = _stylesheet()
     if not path.is_file():
         log.warning("%s is missing; the chat will use the theme's styles only.", path)
         return ""
     return path.read_text(encoding="utf-8")
+
+
+def _stylesheet() -> Path:
+    """ui/chat.css in a checkout; rag/ui/chat.css in an installed wheel."""
+    installed = Path(__file__).resolve().parent / "ui" / "chat.css"
+    return installed if installed.is_file() else UI_DIR / "chat.css"
 
 
 def status_line(rag: RAG) -> str:
@@ -121,11 +129,26 @@ def question_turn(text: str, history: list, kept: list):
 
 
 def answer_turn(rag: RAG, question: str, history: list, kept: list, k: int = 5):
+    """Answer with the tab's earlier turns as the conversation (kept until "Xoá hội thoại")."""
     if not question:  # the question was refused in `question_turn`
         return gr.skip(), gr.skip()
-    answer = rag.ask(question, k=k)
+    turns = conversation(kept)
+    answer = rag.ask(question, k=k, history=turns)
     history = history + [{"role": "assistant", "content": render.answer_html(answer)}]
-    return history, kept + [answer.to_dict()]
+    return history, kept + [answer.to_dict() | {"history": [asdict(t) for t in turns]}]
+
+
+def conversation(kept: list) -> list[Turn]:
+    """The earlier turns from the answers the chat keeps, the last MAX_HISTORY_TURNS of them."""
+    answers = [a for a in kept if a]
+    return [as_turn(a) for a in answers[-MAX_HISTORY_TURNS:]]
+
+
+def as_turn(answer: dict) -> Turn:
+    cited = next((c["doc_id"] for c in answer.get("citations", []) if c.get("answer_start") is not None), None)
+    if answer.get("kind") == "overview" and answer.get("sentences"):
+        cited = answer["sentences"][0]["doc_id"]
+    return Turn(answer["question"], answer.get("answer"), cited)
 
 
 def record_vote(feedback: FeedbackLog, kept: list, data: gr.LikeData) -> None:
@@ -138,10 +161,10 @@ def record_vote(feedback: FeedbackLog, kept: list, data: gr.LikeData) -> None:
 
 
 def api_answer(rag: RAG):
-    def ask(question: str, k: int = 5) -> dict:
-        """The answer as the JSON of `rag ask --json` (for gradio_client)."""
+    def ask(question: str, k: int = 5, history: list | None = None) -> dict:
+        """The answer as the JSON of `rag ask --json` (for gradio_client); `history` as in POST /api/ask."""
         try:
-            return rag.ask(question, k=k).to_dict()
+            return rag.ask(question, k=k, history=history or []).to_dict()
         except InvalidQuestion as problem:
             raise gr.Error(str(problem)) from None
 

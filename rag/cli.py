@@ -120,6 +120,8 @@ def eval_command(
         fail(f"unknown reader {reader!r}; use {' or '.join(READERS)}.")
     if not dataset.is_file():
         fail(f"{dataset}: dataset not found; give a .jsonl known-facts file or a SQuAD .json file.")
+    if dataset.suffix == ".jsonl" and _eval_chat(dataset, index, reader, k, as_json, report):
+        return
     modes = ["hybrid", "dense", "lexical"] if compare else ["hybrid"]
     try:
         data = evaluation.load_dataset(dataset, split)
@@ -142,6 +144,34 @@ def eval_command(
     typer.echo(markdown_table(results))
     if report:
         typer.echo(f"\nBáo cáo: {report}")
+
+
+def _eval_chat(dataset: Path, index: Optional[Path], reader: str, k: int, as_json: bool,
+               report: Optional[Path]) -> bool:
+    """Score a conversation set or an overview set; False if the file is neither."""
+    from . import chat_eval
+    from .pipeline import RAG
+    from .report import chat_table, write_chat_report
+
+    try:
+        if chat_eval.is_conversations(dataset):
+            cases, evaluate = chat_eval.load_conversations(dataset), chat_eval.evaluate_conversations
+        elif chat_eval.is_overviews(dataset):
+            cases, evaluate = chat_eval.load_overviews(dataset), chat_eval.evaluate_overviews
+        else:
+            return False
+        summary, rows = evaluate(RAG.load(index or settings.index, reader=reader), cases, k, progress=not as_json)
+    except (*USER_ERRORS, KeyError, ValueError) as problem:
+        fail(f"{dataset}: {problem}")
+    if report:
+        write_chat_report(report, dataset.name, summary, rows)
+    if as_json:
+        typer.echo(json.dumps({**summary, "per_question": rows}, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(f"{dataset.name}: {summary['n']} câu hỏi\n\n{chat_table(summary)}")
+        if report:
+            typer.echo(f"\nBáo cáo: {report}")
+    return True
 
 
 @app.command("serve")

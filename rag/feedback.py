@@ -1,8 +1,10 @@
 """Thumbs up/down from the chat, appended as JSON lines that `rag eval` can turn into cases.
 
 One line per vote:
-{"question", "answer", "abstained", "doc_id", "citations": [{doc_id, chunk_id, title,
-answer_start, answer_end}], "vote": "up"|"down", "time"}. `to_eval_case` shows the mapping.
+{"question", "resolved_question", "kind", "answer", "abstained", "doc_id", "citations": [{doc_id,
+chunk_id, title, answer_start, answer_end}], "history": [{question, answer, doc_id}], "vote":
+"up"|"down", "time"}. `to_eval_case` shows the mapping: a voted follow-up (a non-empty history)
+becomes an eval/conversations.jsonl case, any other an eval/facts.jsonl one.
 """
 from __future__ import annotations
 
@@ -58,24 +60,42 @@ def feedback_record(answer: dict, vote: str) -> dict:
         for c in answer.get("citations", [])
     ]
     cited = next((c for c in citations if c["answer_start"] is not None), None)
+    history = [{key: turn.get(key) for key in ("question", "answer", "doc_id")}
+               for turn in answer.get("history") or [] if isinstance(turn, dict)]
+    sentences = answer.get("sentences") or []
     return {
         "question": answer["question"],
+        "resolved_question": answer.get("resolved_question") or answer["question"],
+        "kind": answer.get("kind", "fact"),
         "answer": answer.get("answer"),
         "abstained": bool(answer.get("abstained")),
-        "doc_id": cited["doc_id"] if cited else None,
+        "doc_id": cited["doc_id"] if cited else (sentences[0]["doc_id"] if sentences else None),
         "citations": citations,
+        "history": history,
         "vote": vote,
         "time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
 
 
 def to_eval_case(record: dict) -> dict | None:
-    """An upvoted line as an eval/facts.jsonl case; a downvote needs a person to write the answer."""
+    """An upvoted line as an eval case — a conversation if it followed earlier turns, else a fact;
+    a downvote needs a person to write the answer."""
     if record.get("vote") != "up":
         return None
+    if record.get("history"):
+        return _conversation_case(record)
     case_id = "fb-" + hashlib.sha1(record["question"].encode("utf-8")).hexdigest()[:10]
     if record.get("abstained"):
         return {"id": case_id, "question": record["question"], "answers": [], "doc_id": None,
                 "type": "other", "answerable": False}
     return {"id": case_id, "question": record["question"], "answers": [record["answer"]],
             "doc_id": record["doc_id"], "type": "other", "answerable": True}
+
+
+def _conversation_case(record: dict) -> dict:
+    turns = [turn["question"] for turn in record["history"]] + [record["question"]]
+    case_id = "fb-" + hashlib.sha1("\n".join(turns).encode("utf-8")).hexdigest()[:10]
+    answered = not record.get("abstained")
+    return {"id": case_id, "turns": turns, "resolved": record.get("resolved_question") or record["question"],
+            "answers": [record["answer"]] if answered else [], "doc_id": record.get("doc_id"),
+            "type": "other", "answerable": answered, "follow_up": "feedback"}

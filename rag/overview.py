@@ -16,7 +16,9 @@ from .store import Index
 from .text import tokens
 from .types import Hit, ShownSentence
 
-SHOWN = 4  # sentences an overview shows (the issue asks for 3–6)
+SHOWN = 4  # sentences an overview shows at most, and at least MIN_SHOWN when the article has them
+MIN_SHOWN = 3
+WORDS_WEIGHT = 0.1  # a topic sentence's relevance: its cosine to the question + this × the share of the topic's words it holds
 MIN_WORDS = 6  # shorter lines are headings, datelines, captions
 RELEVANT_SHARE = 0.85  # a topic sentence within this share of the best one's relevance
 _TOPIC = re.compile(
@@ -29,6 +31,13 @@ _SUMMARY = re.compile(
     r"\btóm tắt\b|\btóm lược\b|\bnội dung chính\b|\bý chính\b|\b(?:bài viết|bài báo|bài)(?: này| đó)? nói (?:về )?gì\b",
     re.IGNORECASE,
 )
+# "… như thế nào?", "… ra sao?", "… còn những hạn chế gì?": several sentences answer, not one phrase.
+_OPEN = re.compile(
+    r"\b(?:như thế nào|thế nào|ra sao)\s*\??$|\b(?:những )?(?:hạn chế|nhiệm vụ|giải pháp|khó khăn|tồn tại|bài học"
+    r"|kết quả|điểm nhấn|nội dung|hoạt động)(?: nổi bật| chính| chủ yếu)? (?:gì|nào)\b",
+    re.IGNORECASE,
+)
+_FACT_WORD = re.compile(r"\b(?:bao nhiêu|mấy|ai|khi nào|bao giờ|ở đâu|năm nào|ngày nào)\b", re.IGNORECASE)
 _ASKING_WORDS = set("bài viết báo nói gì về cho tôi biết thông tin giới thiệu tóm tắt lược nội dung chính ý "
                     "này đó của là những điều như thế nào ra sao tình hình kết quả".split())
 
@@ -44,7 +53,9 @@ def asks_for(question: str) -> str | None:
     """"summary", "topic", or None for a question that asks a fact."""
     if _SUMMARY.search(question):
         return "summary"
-    return "topic" if _TOPIC.search(question) else None
+    if _TOPIC.search(question):
+        return "topic"
+    return "topic" if _OPEN.search(question) and not _FACT_WORD.search(question) else None
 
 
 def run(index: Index, question: str, query_vector: np.ndarray, hits: list[Hit], wanted: str) -> Overview:
@@ -60,7 +71,10 @@ def run(index: Index, question: str, query_vector: np.ndarray, hits: list[Hit], 
     if wanted == "summary":
         chosen = _central(vectors)
     else:
-        chosen = _relevant(index, rows, relevance, _topic_terms(question))
+        terms = _topic_terms(question)
+        shared = np.array([_share(terms, index.sentences[r].text) for r in rows], dtype=np.float32)
+        relevance = relevance + WORDS_WEIGHT * shared
+        chosen = _relevant(rows, relevance, shared)
         if not chosen:
             return Overview(None, (), 0.0)
     shown = sorted({rows[i] for i in chosen}, key=lambda r: index.sentences[r].start)
@@ -85,7 +99,9 @@ def _sentences_of(index: Index, doc_id: str) -> list[int]:
     for c in index.chunks_by_document.get(doc_id, []):
         for row in index.sentences_by_chunk.get(index.chunks[c].chunk_id, []):
             sentence = index.sentences[row]
-            if (sentence.start, sentence.end) not in seen and len(sentence.text.split()) >= MIN_WORDS:
+            title = index.documents[doc_id].title
+            if (sentence.start, sentence.end) not in seen and len(sentence.text.split()) >= MIN_WORDS \
+                    and sentence.text.strip() != title.strip():
                 seen.add((sentence.start, sentence.end))
                 rows.append(row)
     return rows
@@ -98,14 +114,18 @@ def _central(vectors: np.ndarray) -> list[int]:
     return list(np.argsort(-centrality, kind="stable")[:SHOWN])
 
 
-def _relevant(index: Index, rows: list[int], relevance: np.ndarray, terms: set[str]) -> list[int]:
-    """The sentences nearest the question that share one of its words, within reach of the best."""
-    sharing = [i for i, r in enumerate(rows) if terms & set(tokens(index.sentences[r].text))]
+def _relevant(rows: list[int], relevance: np.ndarray, shared: np.ndarray) -> list[int]:
+    """The sentences nearest the question that share its words, within reach of the best."""
+    sharing = [i for i in range(len(rows)) if shared[i] > 0]
     if not sharing:
         return []
-    best = max(relevance[i] for i in sharing)
     ranked = sorted(sharing, key=lambda i: -relevance[i])
-    return [i for i in ranked[:SHOWN] if relevance[i] >= RELEVANT_SHARE * best]
+    best = relevance[ranked[0]]
+    return ranked[:MIN_SHOWN] + [i for i in ranked[MIN_SHOWN:SHOWN] if relevance[i] >= RELEVANT_SHARE * best]
+
+
+def _share(terms: set[str], text: str) -> float:
+    return len(terms & set(tokens(text))) / len(terms) if terms else 0.0
 
 
 def _topic_terms(question: str) -> set[str]:

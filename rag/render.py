@@ -10,6 +10,7 @@ from __future__ import annotations
 import string
 from pathlib import PurePath
 
+from . import catalogue
 from .pipeline import NOT_FOUND
 from .text import vi_date
 from .types import Answer, Citation
@@ -37,8 +38,13 @@ def question_html(question: str) -> str:
 
 
 def answer_html(answer: Answer) -> str:
-    """One chat message: short answer, supporting sentence, numbered sources that open."""
-    if answer.abstained:
+    """One chat message: what was understood (if not what was typed), the answer of its kind,
+    numbered sources that open."""
+    if answer.kind == "overview":
+        head = overview_html(answer)
+    elif answer.kind == "catalogue":
+        head = catalogue_html(answer)
+    elif answer.abstained:
         head = (f'<p class="rag-notfound"><strong>{text(NOT_FOUND)}</strong></p>'
                 '<p class="rag-label">Các đoạn đã xem:</p>')
     else:
@@ -51,7 +57,37 @@ def answer_html(answer: Answer) -> str:
                 '<p class="rag-label">Nguồn:</p>')
     sources = "".join(source_html(n, c) for n, c in enumerate(answer.citations, start=1))
     kind = "rag-abstained" if answer.abstained else "rag-answered"
-    return f'<div class="rag-answer {kind}">{head}<ol class="rag-sources">{sources}</ol></div>'
+    return (f'<div class="rag-answer {kind} rag-{answer.kind}">{understood_html(answer)}{head}'
+            f'<ol class="rag-sources">{sources}</ol></div>')
+
+
+def understood_html(answer: Answer) -> str:
+    """"Hiểu câu hỏi là: …" when the question was searched otherwise than typed, so a reader can
+    see a wrong reading and ask again."""
+    if not answer.resolved_question or answer.resolved_question.strip() == answer.question.strip():
+        return ""
+    return f'<p class="rag-understood">Hiểu câu hỏi là: <em>{text(answer.resolved_question)}</em></p>'
+
+
+def overview_html(answer: Answer) -> str:
+    """The shown sentences as quotations, each with the number of the source that holds it."""
+    items = []
+    for sentence in answer.sentences:
+        number = next((n for n, c in enumerate(answer.citations, start=1)
+                       if c.doc_id == sentence.doc_id and c.start <= sentence.start and sentence.end <= c.end), None)
+        source = f' <span class="rag-ref">[{number}]</span>' if number else ""
+        items.append(f'<li><q>{text(sentence.text)}</q>{source}</li>')
+    return (f'<p class="rag-label">Các bài viết nói:</p><ul class="rag-quotes">{"".join(items)}</ul>'
+            '<p class="rag-label">Nguồn:</p>')
+
+
+def catalogue_html(answer: Answer) -> str:
+    """One line per article (title · date · author), after the count if it was asked."""
+    lines = (answer.answer or "").split("\n")
+    listed = {catalogue.article_line(c.title, c.date, c.author) for c in answer.citations}
+    heads = "".join(f'<p class="rag-short"><strong>{text(line)}</strong></p>' for line in lines if line not in listed)
+    items = "".join(f"<li>{text(line)}</li>" for line in lines if line in listed)
+    return f'{heads}<ul class="rag-catalogue">{items}</ul><p class="rag-label">Các bài:</p>'
 
 
 def source_html(number: int, citation: Citation) -> str:

@@ -97,3 +97,56 @@ def _question_html(q: dict) -> str:
     return (f'<li class="{cls}">{mark} {html.escape(q["question"])}<br><small>đúng: {gold} · trả lời: '
             f"{predicted} · tài liệu tìm được: {retrieved} · tài liệu đúng: {html.escape(str(q['gold_doc']))}"
             "</small></li>")
+
+
+# --- conversations and overviews (rag/chat_eval.py) ------------------------------------------
+
+def chat_table(summary: dict) -> str:
+    """The conversation set's headline: with history against without, and by kind of follow-up."""
+    if "with_history" in summary:
+        rows = [("short answer holds gold", "short_contains"), ("F1", "f1"), ("exact match", "exact_match"),
+                ("unanswerable abstained", "abstention_recall"), ("answerable abstained", "wrongly_abstained")]
+        lines = ["| metric | with history | without history (baseline) |", "|---|---|---|"]
+        lines += [f"| {label} | {_fmt(summary['with_history'][key])} | {_fmt(summary['without_history'][key])} |"
+                  for label, key in rows]
+        lines += ["", "| follow-up | n | correct |", "|---|---|---|"]
+        lines += [f"| {kind} | {v['n']} | {_fmt(v['correct'])} |" for kind, v in summary["by_follow_up"].items()]
+        return "\n".join(lines)
+    keys = ("is_overview", "right_article", "holds_a_fact", "copied", "distinct", "sentences_shown")
+    return "\n".join(["| metric | value |", "|---|---|"] + [f"| {key} | {_fmt(summary[key])} |" for key in keys])
+
+
+def write_chat_report(path: Path, dataset: str, summary: dict, rows: list[dict]) -> None:
+    if path.suffix.lower() == ".md":
+        items = "\n".join(f"- {'✓' if _chat_ok(r) else '✗'} {_chat_line(r)}" for r in _chat_failed_first(rows))
+        path.write_text(f"# Đánh giá: {dataset}\n\n{chat_table(summary)}\n\n## Câu hỏi (sai trước)\n\n{items}\n",
+                        encoding="utf-8")
+        return
+    items = "".join(f'<li class="{"ok" if _chat_ok(r) else "bad"}">{html.escape(_chat_line(r))}</li>'
+                    for r in _chat_failed_first(rows))
+    table = "".join(f"<pre>{html.escape(chat_table(summary))}</pre>")
+    title = "Hội thoại" if "with_history" in summary else "Câu hỏi tổng quan"
+    path.write_text(f"""<!doctype html><html lang="vi"><head><meta charset="utf-8">
+<title>Đánh giá {html.escape(dataset)}</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto}}li{{margin:.4em 0}}
+.bad{{color:#b00}}.ok{{color:#070}}</style></head><body>
+<h1>Đánh giá: {html.escape(dataset)}</h1><h2>{title}</h2>{table}
+<h2>Câu hỏi, câu sai trước</h2><ol>{items}</ol></body></html>""", encoding="utf-8")
+
+
+def _chat_ok(row: dict) -> bool:
+    if "turns" in row:
+        return bool(row["correct"])
+    return row["is_overview"] and row["right_article"] and row["holds_a_fact"]
+
+
+def _chat_failed_first(rows: list[dict]) -> list[dict]:
+    return sorted(rows, key=_chat_ok)
+
+
+def _chat_line(row: dict) -> str:
+    if "turns" in row:
+        return (f"{' → '.join(row['turns'])} · hiểu là: {row['resolved']} · trả lời: "
+                f"{row['predicted'] or '(không tìm thấy)'} · đúng: {'; '.join(row['gold']) or '(không có trong bài)'}")
+    return (f"{row['question']} · {row['kind']} · {len(row['sentences'])} câu · đúng bài: {row['right_article']} · "
+            f"có ý chính: {row['holds_a_fact']}")

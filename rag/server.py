@@ -13,6 +13,7 @@ import ipaddress
 import logging
 import os
 import threading
+from typing import Literal
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # read by gradio at import and launch
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
@@ -31,9 +32,31 @@ from . import chat  # noqa: E402
 from .access import AccessControl, BodyLimit, SecurityHeaders  # noqa: E402
 from .config import Settings  # noqa: E402
 from .feedback import FeedbackLog  # noqa: E402
-from .pipeline import RAG  # noqa: E402
+from .pipeline import MAX_ANSWER_CHARS, MAX_HISTORY_TURNS, RAG  # noqa: E402
 from .store import IndexProblem  # noqa: E402
 from .text import MAX_QUESTION_CHARS, InvalidQuestion, validate_question  # noqa: E402
+
+
+def _checked_question(value: str) -> str:
+    try:
+        return validate_question(value)
+    except InvalidQuestion as problem:
+        raise PydanticCustomError("invalid_question", str(problem)) from None
+
+
+class TurnIn(BaseModel):
+    """One earlier turn of the conversation, as the client showed it."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    question: str = Field(description="Câu hỏi của lượt trước, như đã gõ.")
+    answer: str | None = Field(None, description=f"Câu trả lời đã hiện (cắt còn {MAX_ANSWER_CHARS} ký tự nếu dài hơn).")
+    doc_id: str | None = Field(None, description="Bài viết mà câu trả lời lấy từ đó, nếu biết.")
+
+    @field_validator("question")
+    @classmethod
+    def _question(cls, value: str) -> str:
+        return _checked_question(value)
 
 
 class AskRequest(BaseModel):
@@ -42,14 +65,18 @@ class AskRequest(BaseModel):
     question: str = Field(description=f"Câu hỏi tiếng Việt, tối đa {MAX_QUESTION_CHARS} ký tự.",
                           examples=["Trong 2,5 năm đã tổ chức bao nhiêu hội nghị?"])
     k: int = Field(5, ge=1, le=50, description="Số đoạn văn truy hồi.")
+    history: list[TurnIn] = Field(
+        default_factory=list, max_length=MAX_HISTORY_TURNS,
+        description=f"Các lượt hỏi đáp trước trong hội thoại, cũ nhất trước (tối đa {MAX_HISTORY_TURNS}), để hiểu "
+                    "câu hỏi nối tiếp như “Còn Bắc Quang thì sao?”.",
+        examples=[[{"question": "Phong Thổ có bao nhiêu đảng viên?", "answer": "tổng số 3.517 đảng viên",
+                    "doc_id": "002_30ff043197b154a6"}]],
+    )
 
     @field_validator("question")
     @classmethod
     def _question(cls, value: str) -> str:
-        try:
-            return validate_question(value)
-        except InvalidQuestion as problem:
-            raise PydanticCustomError("invalid_question", str(problem)) from None
+        return _checked_question(value)
 
 
 class CitationOut(BaseModel):
@@ -67,16 +94,27 @@ class CitationOut(BaseModel):
     score: float
 
 
+class SentenceOut(BaseModel):
+    text: str = Field(description="Câu trích nguyên văn; document.text[start:end] == text.")
+    doc_id: str
+    start: int
+    end: int
+
+
 class AnswerOut(BaseModel):
     """Exactly the JSON of `rag ask --json`."""
 
     question: str
-    answer: str | None
+    answer: str | None = Field(description="Điều cần hiện: câu trả lời ngắn (fact), các câu trích mỗi câu một dòng "
+                                           "(overview), mỗi bài một dòng (catalogue); null khi không tìm thấy.")
     sentence: str | None
     abstained: bool
     confidence: float
     citations: list[CitationOut]
     timings_ms: dict[str, float]
+    resolved_question: str = Field(description="Câu hỏi như đã được tìm: dấu đã phục hồi, câu nối tiếp đã hiểu đầy đủ.")
+    kind: Literal["fact", "overview", "catalogue", "not_found"]
+    sentences: list[SentenceOut] = Field(description="Các câu đã hiện của một overview, theo thứ tự trong bài.")
 
 
 class Health(BaseModel):
@@ -139,10 +177,12 @@ def add_api_routes(app: FastAPI, rag: RAG, slots: anyio.CapacityLimiter) -> None
     @app.post("/api/ask", response_model=AnswerOut, tags=["api"],
               responses={422: {"description": "Câu hỏi trống, quá dài, sai kiểu hoặc thiếu trường."}})
     async def ask(body: AskRequest) -> dict:
-        """Trả lời một câu hỏi; cùng JSON với `rag ask --json`."""
+        """Trả lời một câu hỏi, có thể nối tiếp các lượt trước (`history`); cùng JSON với `rag ask --json`."""
         # A worker thread, never the event loop; waiting questions queue in the limiter, first
         # come first served, so under load every question waits about as long (README, "Reliability").
-        answer = await anyio.to_thread.run_sync(functools.partial(rag.ask, body.question, k=body.k), limiter=slots)
+        history = [turn.model_dump() for turn in body.history]
+        ask = functools.partial(rag.ask, body.question, k=body.k, history=history)
+        answer = await anyio.to_thread.run_sync(ask, limiter=slots)
         return answer.to_dict()
 
     @app.get("/api/health", response_model=Health, tags=["api"])

@@ -19,7 +19,7 @@ import numpy as np
 
 from .alignment import aligned_span
 from .questions import asked_head, asked_unit, asks_for_a_phrase, asks_for_several, question_type
-from .spans import (candidate_spans, is_bare_year, join_list, names_a_person, names_unit, proper_names,
+from .spans import (PLACE_LEVELS, candidate_spans, is_bare_year, join_list, names_a_person, names_unit, proper_names,
                     trim_span)
 from ..store import Index
 from ..text import compound_words, is_vietnamese_syllable, tokens, vietnamese_syllables, word_spans, words
@@ -29,6 +29,10 @@ CALIBRATION = Path(__file__).with_name("calibration.json")
 # Tuned on the XQuAD-vi dev split (sentence containing the gold answer ranked first).
 SENTENCE_WEIGHTS = {"overlap": 1.0, "context": 0.6, "window": 1.0, "dense": 4.0, "typed": 0.5, "named": 0.25}
 PROXIMITY_WEIGHT = 1.0
+PLACE_CONTEXT = re.compile(rf"(?:^|\b(?:{PLACE_LEVELS}|ở|tại|của|toàn)\s+)$", re.IGNORECASE)
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+UNIT_REACH = 24  # characters after a number where its unit stands
+BARE_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 DOCUMENT_CACHE = 256  # articles whose words are kept for the names check
 TERM_CACHE = 20_000  # sentences (and titles) whose terms are kept, ~100 MB; a miss costs ~15 µs
 FUSION_WEIGHT = 0.15  # how much the retriever's order counts when re-ranking by sentence evidence
@@ -86,12 +90,16 @@ class ExtractiveReader:
         if not ranked:
             return Reading(reranked, None, None, 0.0, {})
         best = ranked[0]
-        runner_up = ranked[1].score if len(ranked) > 1 else -math.inf
+        # Overlapping chunks hold the same sentence twice: the runner-up is another sentence.
+        where = (best.hit.chunk.doc_id, self.index.sentences[best.sentence].start)
+        runner_up = next((r.score for r in ranked[1:]
+                          if (r.hit.chunk.doc_id, self.index.sentences[r.sentence].start) != where), -math.inf)
         i, features, hit = best.sentence, best.features, best.hit
         sentence = self.index.sentences[i]
         span, typed = self._narrow(kind, question, sentence, q_terms)
-        if kind == "number" and span and is_bare_year(self.index.documents[hit.chunk.doc_id].text, span):
-            typed = 0.0  # "năm 2025" is when, not how many
+        text = self.index.documents[hit.chunk.doc_id].text
+        if kind == "number" and span and (is_bare_year(text, span) or _lacks_asked_unit(question, text, span)):
+            typed = 0.0  # "năm 2025" is when, not how many; a bare "4" of "“4 tốt”" counts nothing asked
         seen = self._terms(i) | self._title_terms(hit.chunk.doc_id)
         features = {
             **features,
@@ -100,7 +108,8 @@ class ExtractiveReader:
             "answer_typed": typed,
             "margin": min(1.0, best.score - runner_up) if runner_up > -math.inf else 1.0,
         }
-        unknown = self._names_an_unknown_document(question) or self.names_elsewhere(question, hit.chunk.doc_id)
+        unknown = (self._names_an_unknown_document(question) or self.names_elsewhere(question, hit.chunk.doc_id)
+                   or another_year(question, sentence.text))
         confidence = 0.0 if forced_abstention(kind, typed) or unknown else self._confidence(features)
         return Reading(reranked, sentence, span, confidence, features)
 
@@ -144,8 +153,9 @@ class ExtractiveReader:
 
     def names_elsewhere(self, question: str, doc_id: str) -> bool:
         """"Bắc Quang có bao nhiêu trạm truyền thanh?" read in the Phong Thổ article: the question
-        names a Vietnamese place or person (two syllables or more) that the article never mentions."""
-        names = [question[a:b] for a, b in proper_names(question)]
+        names a Vietnamese place (two syllables or more; its subject, or after "huyện", "ở", …) that
+        the article never mentions. Other names are often paraphrased ("Bác Hồ" for "Bác")."""
+        names = [question[a:b] for a, b in proper_names(question) if PLACE_CONTEXT.search(question[:a])]
         names = [n for n in names if len(n.split()) > 1 and all(is_vietnamese_syllable(w) for w in n.split())]
         return bool(names) and any(f" {' '.join(words(n))} " not in self._document_words(doc_id) for n in names)
 
@@ -249,6 +259,22 @@ def forced_abstention(kind: str, answer_typed: float) -> bool:
     """A count or date question whose best sentence holds no number or date is about the topic,
     not the fact: not answered, whatever the confidence."""
     return kind in ("number", "date") and not answer_typed
+
+
+def another_year(question: str, sentence: str) -> bool:
+    """"Năm 2024 … bao nhiêu?" read in a sentence that gives 2021, 2022 and 2023 but not 2024."""
+    asked = set(YEAR.findall(question))
+    given = set(YEAR.findall(sentence))
+    return bool(asked and given and not asked & given)
+
+
+def _lacks_asked_unit(question: str, text: str, span: tuple[int, int]) -> bool:
+    """A bare number for "bao nhiêu <unit>" with no unit at all after it ("“4 tốt”"), where
+    "23điểm cầu" (a missing space) still names one."""
+    head = asked_head(question)
+    if not head or "%" in head or not BARE_NUMBER.fullmatch(text[span[0]:span[1]].strip()):
+        return False
+    return not names_unit(head, text[span[1]:span[1] + UNIT_REACH])
 
 
 def _is_question_word(term: str) -> bool:
