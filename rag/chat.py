@@ -135,20 +135,13 @@ def answer_turn(rag: RAG, question: str, history: list, kept: list, k: int = 5):
     turns = conversation(kept)
     answer = rag.ask(question, k=k, history=turns)
     history = history + [{"role": "assistant", "content": render.answer_html(answer)}]
-    return history, kept + [answer.to_dict() | {"history": [asdict(t) for t in turns]}]
+    kept_answer = answer.to_dict() | {"history": [asdict(t) for t in turns], "turn": asdict(answer.as_turn())}
+    return history, kept + [kept_answer]
 
 
 def conversation(kept: list) -> list[Turn]:
     """The earlier turns from the answers the chat keeps, the last MAX_HISTORY_TURNS of them."""
-    answers = [a for a in kept if a]
-    return [as_turn(a) for a in answers[-MAX_HISTORY_TURNS:]]
-
-
-def as_turn(answer: dict) -> Turn:
-    cited = next((c["doc_id"] for c in answer.get("citations", []) if c.get("answer_start") is not None), None)
-    if answer.get("kind") == "overview" and answer.get("sentences"):
-        cited = answer["sentences"][0]["doc_id"]
-    return Turn(answer["question"], answer.get("answer"), cited)
+    return [Turn(**a["turn"]) for a in kept if a][-MAX_HISTORY_TURNS:]
 
 
 def record_vote(feedback: FeedbackLog, kept: list, data: gr.LikeData) -> None:

@@ -60,17 +60,11 @@ def load_overviews(path: Path) -> list[OverviewCase]:
             for r in _rows(path)]
 
 
-def as_turn(question: str, answer: Answer) -> Turn:
-    """What a client keeps of a turn: the question, the answer shown, the article it came from."""
-    cited = next((c.doc_id for c in answer.citations if c.answer_start is not None), None)
-    return Turn(question, answer.answer, cited)
-
-
 def replay(rag: RAG, conversation: Conversation, k: int = 5) -> tuple[Answer, float]:
     """The last turn's answer after the earlier ones were asked in order, and its latency (ms)."""
     history: list[Turn] = []
     for question in conversation.turns[:-1]:
-        history.append(as_turn(question, rag.ask(question, k=k, history=history)))
+        history.append(rag.ask(question, k=k, history=history).as_turn())
     started = time.perf_counter()
     answer = rag.ask(conversation.turns[-1], k=k, history=history)
     return answer, (time.perf_counter() - started) * 1000

@@ -83,12 +83,18 @@ def ask_command(
     index: Optional[Path] = IndexOption,
     k: int = typer.Option(settings.k, "--k", min=1, max=50, help="Passages to retrieve."),
     as_json: bool = typer.Option(False, "--json", help="Print the answer as JSON."),
+    after: Optional[list[str]] = typer.Option(None, "--after", help="An earlier question of the conversation "
+                                              "(repeat, oldest first): QUESTION is read as its follow-up."),
 ) -> None:
     """Answer one question from the indexed articles, with sources."""
     from .pipeline import RAG
 
     try:
-        answer = RAG.load(index or settings.index).ask(question, k=k)
+        rag = RAG.load(index or settings.index)
+        history = []
+        for earlier in after or []:  # asked in order, as the chat does, each answer feeding the next
+            history.append(rag.ask(earlier, k=k, history=history).as_turn())
+        answer = rag.ask(question, k=k, history=history)
     except USER_ERRORS as problem:
         fail(str(problem))
     if as_json:
@@ -208,8 +214,12 @@ def render_answer(answer) -> str:
     from .pipeline import NOT_FOUND
 
     lines = [f"Hỏi: {answer.question}"]
+    if answer.resolved_question and answer.resolved_question != answer.question:
+        lines.append(f"Hiểu câu hỏi là: {answer.resolved_question}")
     if answer.abstained:
         lines.append(f"Trả lời: {NOT_FOUND} (độ tin cậy {answer.confidence:.2f})")
+    elif answer.kind in ("overview", "catalogue"):
+        lines += ["Trả lời:", *(f"  – {line}" for line in answer.answer.split("\n"))]
     else:
         lines += [f"Trả lời: {answer.answer}", f"Câu trích: {answer.sentence}",
                   f"Độ tin cậy: {answer.confidence:.2f}"]

@@ -58,7 +58,7 @@ _EMPTY = set(
     "thì mà không hỏi nêu hãy biết sao như thế vậy ra chưa hay hoặc người cái việc điều tổng cộng tất cả "
     "còn nữa nhỉ ạ ấy đấy bây hiện nay tên gì".split()
 )
-SUBJECTLESS_WORDS = 3  # at most this many content syllables, and no name nor number
+SUBJECTLESS_WORDS = 2  # at most this many content syllables, and no name nor number
 
 
 @dataclass(frozen=True)

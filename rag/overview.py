@@ -31,9 +31,10 @@ _SUMMARY = re.compile(
     r"\btóm tắt\b|\btóm lược\b|\bnội dung chính\b|\bý chính\b|\b(?:bài viết|bài báo|bài)(?: này| đó)? nói (?:về )?gì\b",
     re.IGNORECASE,
 )
-# "… như thế nào?", "… ra sao?", "… còn những hạn chế gì?": several sentences answer, not one phrase.
+# "… như thế nào?", "… ra sao?", "… còn những hạn chế gì?": several sentences answer, not one phrase
+# ("… còn hạn chế gì?" without "những" asks for one, which the fact reader finds).
 _OPEN = re.compile(
-    r"\b(?:như thế nào|thế nào|ra sao)\s*\??$|\b(?:những )?(?:hạn chế|nhiệm vụ|giải pháp|khó khăn|tồn tại|bài học"
+    r"\b(?:như thế nào|thế nào|ra sao)\s*\??$|\bnhững (?:hạn chế|nhiệm vụ|giải pháp|khó khăn|tồn tại|bài học"
     r"|kết quả|điểm nhấn|nội dung|hoạt động)(?: nổi bật| chính| chủ yếu)? (?:gì|nào)\b",
     re.IGNORECASE,
 )

@@ -101,6 +101,12 @@ class Answer:
     kind: str = "fact"
     sentences: tuple[ShownSentence, ...] = ()
 
+    def as_turn(self) -> Turn:
+        """This answer as an earlier turn of the conversation: the question as typed, the answer
+        shown, the article it came from."""
+        cited = next((c.doc_id for c in self.citations if c.answer_start is not None), None)
+        return Turn(self.question, self.answer, self.sentences[0].doc_id if self.sentences else cited)
+
     def to_dict(self) -> dict:
         """The one JSON schema of the CLI, the Python API and the HTTP API."""
         return asdict(self) | {"citations": [asdict(c) for c in self.citations],

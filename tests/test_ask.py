@@ -187,7 +187,9 @@ def test_every_citation_offset_matches_the_document(rag):
 def test_json_schema_is_the_documented_one(rag):
     data = rag.ask("Khẩu hiệu hành động của ngành Tuyên giáo Lai Châu là gì?").to_dict()
     assert list(data) == ["question", "answer", "sentence", "abstained", "confidence", "citations",
-                          "timings_ms"]
+                          "timings_ms", "resolved_question", "kind", "sentences"]
+    assert data["kind"] == "fact" and data["sentences"] == []
+    assert data["resolved_question"] == data["question"]
     assert set(data["timings_ms"]) == {"retrieve", "answer", "total"}
     assert set(data["citations"][0]) == {
         "doc_id", "title", "date", "author", "source", "chunk_id", "text", "start", "end",

@@ -84,3 +84,31 @@ def test_answers_are_always_copied_from_indexed_text(rag, value):
         cited = answer.citations[0]
         assert cited.text[cited.answer_start:cited.answer_end] == answer.answer
         assert answer.sentence in cited.text or answer.sentence in documents[cited.doc_id].text
+
+
+words = st.sampled_from(["Còn", "Bắc Quang", "thì sao", "ông ấy", "huyện này", "bài này", "hội nghị đó",
+                         "bao nhiêu", "đảng viên", "Tổng cộng", "năm 2023", "ai", "?", "con", "the", "ở đó"])
+phrase = st.lists(st.one_of(words, text), min_size=1, max_size=8).map(" ".join)
+turn = st.fixed_dictionaries({"question": st.one_of(phrase, text)},
+                             optional={"answer": st.one_of(st.none(), phrase, text),
+                                       "doc_id": st.one_of(st.none(), st.sampled_from(["002_30ff043197b154a6", "x"]))})
+history = st.one_of(st.lists(turn, max_size=25), st.lists(st.one_of(st.integers(), st.none(), text), max_size=3),
+                    text, st.none())
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(phrase, history)
+def test_any_history_gives_an_answer_or_a_typed_error(rag, question, earlier):
+    try:
+        answer = rag.ask(question, history=earlier)
+    except InvalidQuestion as error:
+        assert str(error)
+        return
+    assert answer.kind in ("fact", "overview", "catalogue", "not_found")
+    assert answer.abstained == (answer.kind == "not_found")
+    assert unicodedata.is_normalized("NFC", answer.resolved_question)
+    documents = rag.index.documents
+    for shown in answer.sentences:
+        assert documents[shown.doc_id].text[shown.start:shown.end] == shown.text
+    for citation in answer.citations:
+        assert documents[citation.doc_id].text[citation.start:citation.end] == citation.text

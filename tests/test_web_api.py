@@ -21,7 +21,10 @@ from rag.server import create_app, exposure_problem
 
 from .web_support import ANSWER, QUESTION, live_server, wait_for
 
-ANSWER_KEYS = ["question", "answer", "sentence", "abstained", "confidence", "citations", "timings_ms"]
+ANSWER_KEYS = ["question", "answer", "sentence", "abstained", "confidence", "citations", "timings_ms",
+               "resolved_question", "kind", "sentences"]
+EARLIER = {"question": "Phong Thổ có bao nhiêu đảng viên?", "answer": "tổng số 3.517 đảng viên",
+           "doc_id": "002_30ff043197b154a6"}
 CITATION_KEYS = {"doc_id", "title", "date", "author", "source", "chunk_id", "text", "start", "end",
                  "answer_start", "answer_end", "score"}
 
@@ -69,6 +72,12 @@ def test_ask_defaults_to_five_passages_and_reports_abstention(client):
     ({"question": QUESTION, "k": "5"}, ["body", "k"], "valid integer"),
     ({"question": QUESTION, "filters": {}}, ["body", "filters"], "Extra inputs"),
     ([QUESTION], ["body"], "valid dictionary"),
+    ({"question": QUESTION, "history": "Phong Thổ"}, ["body", "history"], "valid list"),
+    ({"question": QUESTION, "history": [EARLIER] * 21}, ["body", "history"], "at most 20"),
+    ({"question": QUESTION, "history": [{"question": "x" * 1001}]}, ["body", "history", 0, "question"],
+     "vượt giới hạn 1000"),
+    ({"question": QUESTION, "history": [{"answer": "3.517"}]}, ["body", "history", 0, "question"], "Field required"),
+    ({"question": QUESTION, "history": [{**EARLIER, "role": "user"}]}, ["body", "history", 0, "role"], "Extra inputs"),
 ])
 def test_bad_input_is_a_422_that_says_why(client, body, where, says):
     response = client.post("/api/ask", json=body)
@@ -76,6 +85,26 @@ def test_bad_input_is_a_422_that_says_why(client, body, where, says):
     problem = response.json()["detail"][0]
     assert problem["loc"] == where and says in problem["msg"]
     assert "input" not in problem  # a megabyte question is not echoed back
+
+
+def test_a_follow_up_is_read_against_the_history_it_is_sent_with(client):
+    data = client.post("/api/ask", json={"question": "Còn Bắc Quang thì sao?", "history": [EARLIER]}).json()
+    assert data["resolved_question"] == "Bắc Quang có bao nhiêu đảng viên?"
+    assert data["kind"] == "not_found" and data["abstained"] is True
+    long_answer = {**EARLIER, "answer": "x" * 10_000}  # cut, not refused
+    assert client.post("/api/ask", json={"question": "Còn Bắc Quang thì sao?", "history": [long_answer]}).status_code == 200
+    summary = client.post("/api/ask", json={"question": "Tóm tắt bài viết về Bắc Quang"}).json()
+    assert summary["kind"] == "overview" and summary["sentence"] is None
+    assert summary["answer"] == "\n".join(s["text"] for s in summary["sentences"])
+
+
+def test_the_schema_documents_history_and_the_kinds_of_answer(client):
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    assert schemas["AskRequest"]["properties"]["history"]["maxItems"] == 20
+    assert set(schemas["TurnIn"]["properties"]) == {"question", "answer", "doc_id"}
+    answer = schemas["AnswerOut"]["properties"]
+    assert set(answer["kind"]["enum"]) == {"fact", "overview", "catalogue", "not_found"}
+    assert "resolved_question" in answer and answer["sentences"]["items"]["$ref"].endswith("SentenceOut")
 
 
 @pytest.mark.parametrize("content, status", [
@@ -216,6 +245,8 @@ def test_gradio_client_asks_through_the_chat_app(rag, tmp_path):
         assert list(data) == ANSWER_KEYS and data["answer"] == ANSWER and len(data["citations"]) == 3
         with pytest.raises(Exception, match="trống"):
             client.predict("   ", 3, api_name="/ask")
+        follow_up = client.predict("Còn Bắc Quang thì sao?", 5, [EARLIER], api_name="/ask")
+        assert follow_up["resolved_question"] == "Bắc Quang có bao nhiêu đảng viên?"
 
 
 def test_gradio_client_needs_the_token_when_enabled(rag, tmp_path):
@@ -246,10 +277,10 @@ class SlowRAG:
     def __init__(self, rag, slow: str, seconds: float) -> None:
         self.rag, self.slow, self.seconds, self.index = rag, slow, seconds, rag.index
 
-    def ask(self, question, k=5):
+    def ask(self, question, k=5, history=()):
         if question == self.slow:
             time.sleep(self.seconds)
-        return self.rag.ask(question, k=k)
+        return self.rag.ask(question, k=k, history=history)
 
     def refresh(self):
         return self.rag.refresh()

@@ -83,16 +83,51 @@ def test_chat_answers_with_highlighted_sources_and_records_votes(rag, browser, t
         assert record["question"] == QUESTION and record["answer"] == ANSWER
         assert record["vote"] == "up" and record["doc_id"] == "000_ab156e6516d54533"
         assert record["citations"][0]["chunk_id"].startswith("000_ab156e6516d54533#")
-        assert set(record) == {"question", "answer", "abstained", "doc_id", "citations", "vote", "time"}
+        assert set(record) == {"question", "resolved_question", "kind", "answer", "abstained", "doc_id",
+                               "citations", "history", "vote", "time"}
+        assert record["kind"] == "fact" and record["history"] == []
 
         page.get_by_label("Dislike", exact=True).nth(1).click()
         wait_for(lambda: len(log.read_text(encoding="utf-8").splitlines()) == 2, what="second vote")
         second = json.loads(log.read_text(encoding="utf-8").splitlines()[1])
         assert second["vote"] == "down" and second["abstained"] and second["answer"] is None
+        assert second["history"][0]["question"] == QUESTION  # it was asked after the first
 
     assert watch.foreign_requests(url) == [], "the page reached beyond the server"
     assert watch.policy_violations() == [] and watch.errors == [] and watch.dialogs == []
     assert outbound == [], "the server connected beyond this machine"
+
+
+def test_a_three_turn_conversation_shows_how_each_question_was_understood(rag, browser):
+    with outbound_connections() as outbound, live_server(create_app(rag, Settings())) as url:
+        page = browser.new_page(viewport={"width": 1100, "height": 1200}, locale="vi-VN")
+        watch = Watch().attach(page)
+        page.goto(url + "/")
+        fact = ask_in_page(page, "Phong Thổ có bao nhiêu đảng viên?")
+        assert "3.517" in fact.locator(".rag-short").inner_text()
+        assert fact.locator(".rag-understood").count() == 0  # understood as typed: nothing to say
+
+        follow_up = ask_in_page(page, "Còn Bắc Quang thì sao?", answers_before=1)
+        assert follow_up.locator(".rag-understood").inner_text() == \
+            "Hiểu câu hỏi là: Bắc Quang có bao nhiêu đảng viên?"
+        assert NOT_FOUND in follow_up.inner_text()
+
+        summary = ask_in_page(page, "Tóm tắt bài viết về Bắc Quang", answers_before=2)
+        quotes = summary.locator(".rag-quotes li")
+        assert 3 <= quotes.count() <= 6
+        text = rag.index.documents["003_8bd0d3019a000018"].text
+        for n in range(quotes.count()):
+            quoted = quotes.nth(n).locator("q").inner_text()
+            assert quoted in text  # copied from the article, word for word
+            assert quotes.nth(n).locator(".rag-ref").inner_text().startswith("[")
+        assert summary.locator(".rag-source summary").first.inner_text().startswith("[1] Bắc Quang")
+
+        page.locator("#rag-clear").click()
+        wait_for(lambda: page.locator(".rag-answer").count() == 0, what="the conversation cleared")
+        again = ask_in_page(page, "Còn Bắc Quang thì sao?")  # no history any more: read as typed
+        assert again.locator(".rag-understood").count() == 0
+    assert watch.foreign_requests(url) == [], "the page reached beyond the server"
+    assert watch.errors == [] and outbound == []
 
 
 @pytest.fixture(scope="module")
