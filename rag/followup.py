@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from . import diacritics
-from .reader.spans import CAPITALISED as _CAP, PERSON, PLACE_LEVELS, SENTENCE_OPENERS, proper_names
+from .reader.spans import CAPITALISED as _CAP, CODED_DOCUMENT, PERSON, PLACE_LEVELS, SENTENCE_OPENERS, proper_names
 from .text import words
 from .types import Document, Turn
 
@@ -43,7 +43,8 @@ _PLACE_ANAPHOR = re.compile(rf"\b({PLACE_LEVELS}|địa phương|nơi)\s+(?:này
                             re.IGNORECASE)
 _THING_ANAPHOR = re.compile(
     r"\b(hội nghị|đại hội|hội thảo|đề án|nghị quyết|chương trình|kế hoạch|phong trào|cuộc thi|lớp|văn bản"
-    r"|quyết định|kết luận|chỉ thị|sự kiện|cơ quan|đơn vị|tổ chức|mô hình|công trình|giải thưởng)"
+    r"|quyết định|kết luận|chỉ thị|sự kiện|cơ quan|đơn vị|tổ chức|mô hình|công trình|giải thưởng|tham luận"
+    r"|báo cáo|bài phát biểu|cuộc họp|buổi lễ|lễ)"
     r"\s+(?:này|đó|ấy|trên)\b",
     re.IGNORECASE,
 )
@@ -96,7 +97,8 @@ def _resolve_one(question: str, context: _Context | None, documents: Mapping[str
     replaced, about_article = _replace_anaphors(question, context, documents)
     if replaced != question or about_article:
         return Resolution(replaced, context.doc_id if about_article else None)
-    if lacks_subject(question):
+    article = documents.get(context.doc_id or "")
+    if lacks_subject(question, article.text if article else None):
         return Resolution(_with_subject(question, context.question), context.doc_id)
     return Resolution(question)
 
@@ -200,7 +202,9 @@ def _replace_anaphors(question: str, context: _Context, documents: Mapping[str, 
 
     def thing(match: re.Match) -> str:
         noun = match.group(1)
-        phrase = next((p for s in sources if (p := _phrase_from(s, noun))), None)
+        article = documents.get(context.doc_id or "")
+        named_in = sources + ([article.title] if article else [])  # "Hội nghị sơ kết …" of the title
+        phrase = next((p for s in named_in if (p := _phrase_from(s, noun))), None)
         if phrase:
             return phrase if match.start() else _capitalise(phrase)
         nonlocal about_article
@@ -228,11 +232,16 @@ def _replace_anaphors(question: str, context: _Context, documents: Mapping[str, 
     return replaced, about_article and context.doc_id is not None
 
 
-def lacks_subject(question: str) -> bool:
-    """"Ai chủ trì?", "Tổng cộng bao nhiêu học viên?": no name, no number, few words of content."""
+def lacks_subject(question: str, article: str | None = None) -> bool:
+    """"Ai chủ trì?", "Tổng cộng bao nhiêu học viên?": no name, no number, at most two syllables of
+    content — or three, all of them words of the previous answer's article ("ban hành ngày nào?"),
+    where "Giá vàng hôm nay là bao nhiêu?" is a question of its own."""
     if proper_names(question) or re.search(r"\d", question):
         return False
-    return len([w for w in words(question) if w not in _EMPTY]) <= SUBJECTLESS_WORDS
+    content = [w for w in words(question) if w not in _EMPTY]
+    if len(content) <= SUBJECTLESS_WORDS:
+        return True
+    return article is not None and len(content) <= SUBJECTLESS_WORDS + 1 and set(content) <= set(words(article))
 
 
 def _with_subject(question: str, previous: str) -> str:
@@ -252,6 +261,7 @@ def _subject(question: str) -> list[str]:
     for start, end in proper_names(question):
         level = _level_before(question, start)
         found.append(f"{level} {question[start:end]}" if level else question[start:end])
+    found += [m.group() for m in CODED_DOCUMENT.finditer(question)]  # "Chỉ thị 05-CT/TW"
     found += [f"năm {m.group(1)}" for m in _YEAR.finditer(question)]
     found += [p for m in _THING.finditer(question) if (p := _phrase_from(question[m.start():], m.group()))]
     return found

@@ -48,7 +48,7 @@ _PLACE = re.compile(rf"\b({PLACE_LEVELS}|tại|ở):? ({CAPITALISED}(?: {CAPITAL
 _TOWARD = re.compile(r"\b(về|đến|tới|vào|ra|từ) (?:đâu|nơi nào)\b", re.IGNORECASE)
 _QUOTED = re.compile(r"[“\"]([^”\"]{3,300})[”\"]")
 _DOCUMENT = r"\b(?:Quyết định|Kế hoạch|Kết luận|Nghị quyết|Chỉ thị|Thông tư|Đề án|Quy định|Hướng dẫn)"
-_CODE = re.compile(rf"{_DOCUMENT}(?: số)? \d+[-/][\wĐđ/-]+")
+CODED_DOCUMENT = re.compile(rf"{_DOCUMENT}(?: số)? \d+[-/][\wĐđ/-]+")
 # "Nghị quyết Đại hội Đảng bộ tỉnh lần thứ XVII": a document named by what issued it, to the comma
 _TITLED = re.compile(rf"{_DOCUMENT} [{_UP}](?:(?! (?:năm|ngày|tháng) \d)[^,;:.()“”\"]){{0,80}}")
 
@@ -283,7 +283,7 @@ def _places(sentence: str, question: str = "") -> list[tuple[int, int]]:
 
 def _names(sentence: str) -> list[tuple[int, int]]:
     quoted = [m.span() for m in _QUOTED.finditer(sentence)]
-    coded = [m.span() for m in _CODE.finditer(sentence)]
+    coded = [m.span() for m in CODED_DOCUMENT.finditer(sentence)]
     titled = [m.span() for m in _TITLED.finditer(sentence) if not any(a <= m.start() < b for a, b in coded)]
     return quoted + coded + titled
 
