@@ -41,6 +41,8 @@ test: install browser
 
 eval: install $(INDEX)/CURRENT
 	$(VENV)/bin/rag eval eval/facts.jsonl --index $(INDEX)
+	$(VENV)/bin/rag eval eval/conversations.jsonl --index $(INDEX)
+	$(VENV)/bin/rag eval eval/overviews.jsonl --index $(INDEX)
 
 # Latency against LangChain, ingest throughput, memory, growth to 1M chunks (README, "Benchmarks").
 # About half an hour on two cores; writes benchmarks/results.json.

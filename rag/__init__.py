@@ -11,6 +11,7 @@ if "OMP_WAIT_POLICY" not in os.environ:
 from .pipeline import RAG  # noqa: E402
 from .retrieval import Filters  # noqa: E402
 from .text import InvalidQuestion  # noqa: E402
-from .types import Answer, Chunk, Citation, Document, Hit  # noqa: E402
+from .types import Answer, Chunk, Citation, Document, Hit, ShownSentence, Turn  # noqa: E402
 
-__all__ = ["RAG", "Answer", "Chunk", "Citation", "Document", "Filters", "Hit", "InvalidQuestion"]
+__all__ = ["RAG", "Answer", "Chunk", "Citation", "Document", "Filters", "Hit", "InvalidQuestion", "ShownSentence",
+           "Turn"]

@@ -96,7 +96,9 @@ def evaluate_conversations(rag: RAG, conversations: list[Conversation], k: int =
 
 
 def summarize_conversations(rows: list[dict]) -> dict:
-    def side(pick) -> dict:
+    follow_ups = [r for r in rows if r["follow_up"] != "topic_switch"]  # a topic switch needs no history
+
+    def side(pick, rows=rows) -> dict:
         answerable = [pick(r) for r in rows if r["answerable"]]
         unanswerable = [pick(r) for r in rows if not r["answerable"]]
         return {"short_contains": _mean(answerable, "short_contains"), "f1": _mean(answerable, "f1"),
@@ -108,6 +110,8 @@ def summarize_conversations(rows: list[dict]) -> dict:
     return {
         "n": len(rows), "answerable": sum(r["answerable"] for r in rows),
         "with_history": side(lambda r: r), "without_history": side(lambda r: r["alone"]),
+        "follow_ups": {"n": len(follow_ups), "with_history": side(lambda r: r, follow_ups),
+                       "without_history": side(lambda r: r["alone"], follow_ups)},
         "resolution_f1": _mean([r for r in rows if r["resolution_f1"] is not None], "resolution_f1"),
         "by_follow_up": {k: {"n": sum(r["follow_up"] == k for r in rows),
                              "correct": _mean([r for r in rows if r["follow_up"] == k], "correct")} for k in kinds},

@@ -14,7 +14,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from . import diacritics
-from .reader.spans import CAPITALISED as _CAP, CODED_DOCUMENT, PERSON, PLACE_LEVELS, SENTENCE_OPENERS, proper_names
+from .reader.spans import (CAPITALISED as _CAP, CODED_DOCUMENT, PERSON, PLACE_LEVELS, SENTENCE_OPENERS,
+                           proper_names)
 from .text import words
 from .types import Document, Turn
 

@@ -106,8 +106,11 @@ def chat_table(summary: dict) -> str:
     if "with_history" in summary:
         rows = [("short answer holds gold", "short_contains"), ("F1", "f1"), ("exact match", "exact_match"),
                 ("unanswerable abstained", "abstention_recall"), ("answerable abstained", "wrongly_abstained")]
-        lines = ["| metric | with history | without history (baseline) |", "|---|---|---|"]
-        lines += [f"| {label} | {_fmt(summary['with_history'][key])} | {_fmt(summary['without_history'][key])} |"
+        follow = summary["follow_ups"]
+        lines = ["| metric | with history | without history (baseline) | follow-ups only, with | follow-ups only, without |",
+                 "|---|---|---|---|---|"]
+        lines += [f"| {label} | {_fmt(summary['with_history'][key])} | {_fmt(summary['without_history'][key])} | "
+                  f"{_fmt(follow['with_history'][key])} | {_fmt(follow['without_history'][key])} |"
                   for label, key in rows]
         lines += ["", "| follow-up | n | correct |", "|---|---|---|"]
         lines += [f"| {kind} | {v['n']} | {_fmt(v['correct'])} |" for kind, v in summary["by_follow_up"].items()]

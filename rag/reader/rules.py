@@ -21,6 +21,7 @@ from .alignment import aligned_span
 from .questions import asked_head, asked_unit, asks_for_a_phrase, asks_for_several, question_type
 from .spans import (PLACE_LEVELS, candidate_spans, is_bare_year, join_list, names_a_person, names_unit, proper_names,
                     trim_span)
+from .. import diacritics
 from ..store import Index
 from ..text import compound_words, is_vietnamese_syllable, tokens, vietnamese_syllables, word_spans, words
 from ..types import Hit, Sentence
@@ -157,7 +158,8 @@ class ExtractiveReader:
         the article never mentions. Other names are often paraphrased ("Bác Hồ" for "Bác")."""
         names = [question[a:b] for a, b in proper_names(question) if PLACE_CONTEXT.search(question[:a])]
         names = [n for n in names if len(n.split()) > 1 and all(is_vietnamese_syllable(w) for w in n.split())]
-        return bool(names) and any(f" {' '.join(words(n))} " not in self._document_words(doc_id) for n in names)
+        # Compared without accents: a question typed without them may get a name's accents wrong.
+        return bool(names) and any(f" {_folded(n)} " not in self._document_words(doc_id) for n in names)
 
     def _rarest(self, q_terms: set[str], n: int) -> list[str]:
         """The n rarest question terms; ties broken by the term, so a question always scores the same."""
@@ -168,7 +170,7 @@ class ExtractiveReader:
 
     def _words_of_document(self, doc_id: str) -> str:
         doc = self.index.documents[doc_id]
-        return f" {' '.join(words(doc.title + ' ' + doc.text))} "
+        return f" {_folded(doc.title + ' ' + doc.text)} "
 
     def _doc_title_terms(self, doc_id: str) -> frozenset[str]:
         return frozenset(tokens(self.index.documents[doc_id].title))
@@ -269,12 +271,18 @@ def another_year(question: str, sentence: str) -> bool:
 
 
 def _lacks_asked_unit(question: str, text: str, span: tuple[int, int]) -> bool:
-    """A bare number for "bao nhiêu <unit>" with no unit at all after it ("“4 tốt”"), where
-    "23điểm cầu" (a missing space) still names one."""
+    """A bare number for "bao nhiêu <unit>" with no unit at all after it ("“4 tốt”"); "23điểm cầu"
+    (a missing space) still names one."""
     head = asked_head(question)
     if not head or "%" in head or not BARE_NUMBER.fullmatch(text[span[0]:span[1]].strip()):
         return False
-    return not names_unit(head, text[span[1]:span[1] + UNIT_REACH])
+    after = set(_folded(text[span[1]:span[1] + UNIT_REACH]).split())
+    return not {_folded(w) for w in head} & after  # without accents: "bao nhiêu nam" restored from "nam"
+
+
+def _folded(text: str) -> str:
+    """The words of a text, lower case, without accents."""
+    return " ".join(diacritics.remove(w) for w in words(text))
 
 
 def _is_question_word(term: str) -> bool:
