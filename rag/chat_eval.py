@@ -3,7 +3,8 @@ answered with an overview (eval/overviews.jsonl).
 
 A conversation is replayed as the chat would: each earlier turn is asked with the turns before it,
 and its own answer goes into the history. Only the last turn is scored, with its history and — the
-baseline, in the same run — without it.
+baseline, in the same run — without it; and the set's own standalone rewrite of it (`resolved`) is
+asked alone too, which says how much is lost in the rewriting and how much in the reading.
 """
 from __future__ import annotations
 
@@ -85,12 +86,14 @@ def evaluate_conversations(rag: RAG, conversations: list[Conversation], k: int =
     for c in tqdm(conversations, desc="Hội thoại", unit="hội thoại", disable=not progress):
         answer, latency = replay(rag, c, k)
         alone = rag.ask(c.turns[-1], k=k)
+        by_hand = rag.ask(c.resolved, k=k) if c.resolved else alone  # the reader's ceiling: a perfect rewrite
         rows.append({
             "id": c.id, "follow_up": c.follow_up, "turns": list(c.turns), "answerable": c.answerable,
             "gold": list(c.answers), "gold_resolved": c.resolved, "resolved": answer.resolved_question,
             "kind": answer.kind, "predicted": answer.answer, "latency_ms": round(latency, 2),
             "resolution_f1": round(f1(answer.resolved_question, (c.resolved,)), 4) if c.resolved else None,
             **score_turn(answer, c), "alone": {"predicted": alone.answer, **score_turn(alone, c)},
+            "resolved_by_hand": {"predicted": by_hand.answer, **score_turn(by_hand, c)},
         })
     return summarize_conversations(rows), rows
 
@@ -110,6 +113,7 @@ def summarize_conversations(rows: list[dict]) -> dict:
     return {
         "n": len(rows), "answerable": sum(r["answerable"] for r in rows),
         "with_history": side(lambda r: r), "without_history": side(lambda r: r["alone"]),
+        "resolved_by_hand": side(lambda r: r["resolved_by_hand"]),
         "follow_ups": {"n": len(follow_ups), "with_history": side(lambda r: r, follow_ups),
                        "without_history": side(lambda r: r["alone"], follow_ups)},
         "resolution_f1": _mean([r for r in rows if r["resolution_f1"] is not None], "resolution_f1"),

@@ -21,9 +21,10 @@ from .types import Document, Turn
 
 MAX_TURNS = 20
 TITLE_WORDS = 10  # an article named in a resolved question: its title, shortened at a word
-# Matched on the question without accents (diacritics.remove), so a follow-up typed without them counts.
-_QUESTION_WORD = re.compile(r"\b(bao nhieu|may|ai|gi|nao|dau|khi nao|bao gio|bao lau|sao)\b", re.IGNORECASE)
-_ASKING_TAIL = re.compile(r"\bthi sao\b|\bra sao\b|\bthe nao\b", re.IGNORECASE)
+_QUESTION_WORD = re.compile(r"\b(bao nhiêu|mấy|ai|gì|nào|đâu|khi nào|bao giờ|bao lâu|sao)\b", re.IGNORECASE)
+_ASKING_TAIL = re.compile(r"\bthì sao\b|\bra sao\b|\bthế nào\b", re.IGNORECASE)
+# The follow-up's frame is matched without accents (diacritics.remove): a question typed without
+# them gets its accents back first, and "the con" may come back as "thể còn".
 _FRAGMENT = re.compile(
     r"^(?:(?:the|vay|va|con)(?: con)?(?: ve| voi| o| tai)? )?(?P<part>.+?)"
     r"(?: (?:thi sao|thi the nao|thi ra sao|thi sao nhi|thi|nua|nhi|the nao|ra sao|thi nhu the nao))?$",
@@ -109,7 +110,7 @@ def fragment(question: str) -> str | None:
     the question is a question of its own."""
     text = question.strip().rstrip("?!. …").strip()
     plain = diacritics.remove(text)  # the same length: "the con Quang Tri" restored as "thể còn …" still counts
-    if not _STARTS_AS_FOLLOW_UP.search(plain) or _QUESTION_WORD.search(_ASKING_TAIL.sub("", plain)):
+    if not _STARTS_AS_FOLLOW_UP.search(plain) or _QUESTION_WORD.search(_ASKING_TAIL.sub("", text)):
         return None
     match = _FRAGMENT.match(plain)
     part = text[match.start("part"):match.end("part")].strip(" ,")

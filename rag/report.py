@@ -107,11 +107,11 @@ def chat_table(summary: dict) -> str:
         rows = [("short answer holds gold", "short_contains"), ("F1", "f1"), ("exact match", "exact_match"),
                 ("unanswerable abstained", "abstention_recall"), ("answerable abstained", "wrongly_abstained")]
         follow = summary["follow_ups"]
-        lines = ["| metric | with history | without history (baseline) | follow-ups only, with | follow-ups only, without |",
-                 "|---|---|---|---|---|"]
+        lines = ["| metric | with history | without history (baseline) | follow-ups only, with | follow-ups only, "
+                 "without | rewritten by hand, asked alone |", "|---|---|---|---|---|---|"]
         lines += [f"| {label} | {_fmt(summary['with_history'][key])} | {_fmt(summary['without_history'][key])} | "
-                  f"{_fmt(follow['with_history'][key])} | {_fmt(follow['without_history'][key])} |"
-                  for label, key in rows]
+                  f"{_fmt(follow['with_history'][key])} | {_fmt(follow['without_history'][key])} | "
+                  f"{_fmt(summary['resolved_by_hand'][key])} |" for label, key in rows]
         lines += ["", "| follow-up | n | correct |", "|---|---|---|"]
         lines += [f"| {kind} | {v['n']} | {_fmt(v['correct'])} |" for kind, v in summary["by_follow_up"].items()]
         return "\n".join(lines)

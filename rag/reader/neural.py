@@ -25,7 +25,7 @@ import numpy as np
 from ..store import Index
 from ..types import Hit
 from .questions import asked_date_part, asked_head, question_type
-from .rules import ExtractiveReader, Reading, RankedSentence, another_year, forced_abstention
+from .rules import ExtractiveReader, Reading, RankedSentence, forced_abstention
 from .span_model import SpanGuess, SpanModel, read
 from .spans import candidate_spans, is_bare_year, names_a_day, names_unit, trim_span
 
@@ -68,7 +68,7 @@ class NeuralReader:
         sentence = self.index.sentences[candidate.sentence]
         first = (candidate.hit, *(h for h in reranked if h.chunk.chunk_id != candidate.hit.chunk.chunk_id))
         elsewhere = (self.rules.names_elsewhere(question, candidate.hit.chunk.doc_id)
-                     or another_year(question, sentence.text))
+                     or self.rules.another_year(question, candidate.sentence))
         confidence = 0.0 if forced_abstention(kind, typed) or elsewhere else self._confidence(features)
         return Reading(first, sentence, (sentence.start + start, sentence.start + end), confidence, features)
 

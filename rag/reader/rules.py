@@ -32,6 +32,7 @@ SENTENCE_WEIGHTS = {"overlap": 1.0, "context": 0.6, "window": 1.0, "dense": 4.0,
 PROXIMITY_WEIGHT = 1.0
 PLACE_CONTEXT = re.compile(rf"(?:^|\b(?:{PLACE_LEVELS}|ở|tại|của|toàn)\s+)$", re.IGNORECASE)
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+RANGE_OR_SCALE = {"den", "toi", "va", "hoac", "nghin", "ngan", "trieu", "ty", "ti", "van", "tram", "chuc"}  # folded
 UNIT_REACH = 24  # characters after a number where its unit stands
 BARE_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 DOCUMENT_CACHE = 256  # articles whose words are kept for the names check
@@ -110,7 +111,7 @@ class ExtractiveReader:
             "margin": min(1.0, best.score - runner_up) if runner_up > -math.inf else 1.0,
         }
         unknown = (self._names_an_unknown_document(question) or self.names_elsewhere(question, hit.chunk.doc_id)
-                   or another_year(question, sentence.text))
+                   or self.another_year(question, i))
         confidence = 0.0 if forced_abstention(kind, typed) or unknown else self._confidence(features)
         return Reading(reranked, sentence, span, confidence, features)
 
@@ -160,6 +161,20 @@ class ExtractiveReader:
         names = [n for n in names if len(n.split()) > 1 and all(is_vietnamese_syllable(w) for w in n.split())]
         # Compared without accents: a question typed without them may get a name's accents wrong.
         return bool(names) and any(f" {_folded(n)} " not in self._document_words(doc_id) for n in names)
+
+    def another_year(self, question: str, i: int) -> bool:
+        """"Năm 2024 … bao nhiêu?" read in a sentence that gives other years: several of them (2021,
+        2022, 2023: a list of years that lacks the one asked), or one while the sentence before it,
+        where the asked year may stand, does not name it either."""
+        asked = set(YEAR.findall(question))
+        sentence = self.index.sentences[i]
+        given = set(YEAR.findall(sentence.text))
+        if not asked or not given or asked & given:
+            return False
+        if len(given) > 1:
+            return True
+        before = self.index.sentences[i - 1] if i else None
+        return not (before and before.chunk_id == sentence.chunk_id and asked & set(YEAR.findall(before.text)))
 
     def _rarest(self, q_terms: set[str], n: int) -> list[str]:
         """The n rarest question terms; ties broken by the term, so a question always scores the same."""
@@ -263,21 +278,16 @@ def forced_abstention(kind: str, answer_typed: float) -> bool:
     return kind in ("number", "date") and not answer_typed
 
 
-def another_year(question: str, sentence: str) -> bool:
-    """"Năm 2024 … bao nhiêu?" read in a sentence that gives 2021, 2022 and 2023 but not 2024."""
-    asked = set(YEAR.findall(question))
-    given = set(YEAR.findall(sentence))
-    return bool(asked and given and not asked & given)
-
-
 def _lacks_asked_unit(question: str, text: str, span: tuple[int, int]) -> bool:
     """A bare number for "bao nhiêu <unit>" with no unit at all after it ("“4 tốt”"); "23điểm cầu"
     (a missing space) still names one."""
     head = asked_head(question)
     if not head or "%" in head or not BARE_NUMBER.fullmatch(text[span[0]:span[1]].strip()):
         return False
-    after = set(_folded(text[span[1]:span[1] + UNIT_REACH]).split())
-    return not {_folded(w) for w in head} & after  # without accents: "bao nhiêu nam" restored from "nam"
+    after = _folded(text[span[1]:span[1] + UNIT_REACH]).split()
+    if after and (after[0] in RANGE_OR_SCALE or after[0][0].isdigit()):
+        return False  # "30 đến 50 nghìn dân", "3,5 triệu": the unit comes later
+    return not {_folded(w) for w in head} & set(after)  # without accents: "bao nhiêu nam" restored from "nam"
 
 
 def _folded(text: str) -> str:
