@@ -152,12 +152,10 @@ def _swap_name(frame: str, part: str, name: tuple[int, int]) -> str:
     same_kind = [t for t in targets if bool(PERSON.fullmatch(frame[t[0]:t[1]])) == is_person]
     start, end = (same_level or same_kind or targets)[0]
     old_level = _level_before(frame, start)
-    if new_level and old_level:
-        start -= len(old_level) + 1
-        new_name = f"{new_level} {new_name}"
-    elif new_level and not old_level:
-        new_name = f"{new_level} {new_name}"
-    return frame[:start] + new_name + frame[end:]
+    if part[:name[0]].strip():  # "toàn tỉnh Lai Châu", "huyện Bắc Quang": as typed, for the old name and its level
+        start -= len(old_level) + 1 if old_level else 0
+        new_name = part[:name[1]].strip()
+    return _capitalise(frame[:start] + new_name + frame[end:])
 
 
 def _swap_phrase(frame: str, part: str) -> str:
