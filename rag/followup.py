@@ -186,8 +186,12 @@ def _replace_anaphors(question: str, context: _Context, documents: Mapping[str, 
         name = next((m.group() for s in sources for m in PERSON.finditer(s)), None)
         if not name:
             return match.group()
-        title = match.group(1)  # "đồng chí ấy" → "đồng chí Lê Đức Dục"; "ông ấy" → the name alone
-        return f"{title} {name}" if title.lower() == "đồng chí" else name
+        # As the article calls the person: "ông ấy" → "đồng chí Lê Đức Dục" where it writes that.
+        article = documents.get(context.doc_id or "")
+        called = re.search(rf"\b(đồng chí|ông|bà) {re.escape(name)}", article.text, re.IGNORECASE) if article else None
+        title = called.group(1).lower() if called else match.group(1)
+        text = f"{title} {name}" if called or title.lower() == "đồng chí" else name
+        return text if match.start() else _capitalise(text)
 
     def place(match: re.Match) -> str:
         level = (match.group(1) or "").lower()
