@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import trafilatura
+import yaml
 
 from .text import nfc
 from .types import Document
@@ -56,6 +57,11 @@ _BULLET = re.compile(r"^[\s•·▪●◦\-–*]+(?=\S)")
 _MAX_FURNITURE_LINE = 160
 MAX_FILE_BYTES = 20 * 1024 * 1024  # an article is kilobytes; anything this big is a dump, not one article
 _HEADER_LINES = 8
+TITLE_CHARS = 150  # a title taken from a first line longer than this is shortened at a word for display
+# Other sources' metadata, never indexed text: "# doc_id = …", "# url = …", "# date = 20200918" lines
+# first (as corpora/news-vi has them), or YAML front matter between "---" lines in Markdown.
+_HEADER_FIELD = re.compile(r"^#\s*([A-Za-z][\w-]*)\s*=\s*(.*?)\s*$")
+_ISO_DATE = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})(?:[ T].*)?$")
 
 
 class FileProblem(Exception):
@@ -71,6 +77,8 @@ class RawPage:
     title: str | None = None
     date: str | None = None
     author: str | None = None
+    url: str | None = None
+    headless: bool = False  # metadata lines but no headline: the first line is the title
 
 
 def read_page(path: Path) -> RawPage:
@@ -78,10 +86,51 @@ def read_page(path: Path) -> RawPage:
     text = nfc(_decode(path, data)).replace("\r\n", "\n").replace("\r", "\n")
     if path.suffix.lower() in (".html", ".htm"):
         return _html_page(path, text)
-    lines = text.split("\n")
+    fields, lines = _metadata(text.split("\n"), markdown=path.suffix.lower() == ".md")
     if path.suffix.lower() == ".md":
         lines = [_markdown_line(line) for line in lines]
-    return RawPage(path, lines)
+    if not fields:
+        return RawPage(path, lines)
+    return RawPage(path, lines, title=_field(fields, "title"), date=iso_date(_field(fields, "date")),
+                   author=_field(fields, "author"), url=_field(fields, "url"), headless=not _field(fields, "title"))
+
+
+def _metadata(lines: list[str], markdown: bool) -> tuple[dict, list[str]]:
+    """The leading metadata of a file and the lines after it."""
+    start = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+    if markdown and start < len(lines) and lines[start].strip() == "---":
+        end = next((i for i in range(start + 1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+        if end is not None:
+            try:
+                fields = yaml.safe_load("\n".join(lines[start + 1:end]))
+            except yaml.YAMLError:
+                fields = None
+            if isinstance(fields, dict):
+                return fields, lines[end + 1:]
+    fields, i = {}, start
+    while i < len(lines) and (match := _HEADER_FIELD.match(lines[i].strip())):
+        fields[match.group(1).lower()] = match.group(2)
+        i += 1
+    return fields, lines[i:] if fields else lines
+
+
+def _field(fields: dict, key: str) -> str | None:
+    value = fields.get(key)
+    return nfc(str(value)).strip() or None if value is not None else None
+
+
+def iso_date(value: str | None) -> str | None:
+    """"20200918", "2020-09-18", "18/09/2020" → "2020-09-18"; None for anything else."""
+    if not value:
+        return None
+    match = _ISO_DATE.match(value.strip()) or None
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+    elif (match := _DATE.fullmatch(value.strip())):
+        day, month, year = (int(g) for g in match.groups())
+    else:
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else None
 
 
 def repeated_lines(pages: list[RawPage]) -> set[str]:
@@ -93,7 +142,10 @@ def repeated_lines(pages: list[RawPage]) -> set[str]:
 def clean_page(page: RawPage, doc_id: str, repeated: set[str] = frozenset()) -> Document:
     lines = [_tidy(line) for line in page.lines]
     lines = [line for line in lines if line]
-    title_at, date_at, date = _find_header(lines)
+    if page.headless:  # "# doc_id = …" files: no chrome above, no headline; the first line is the title
+        title_at, date_at, date = (0 if lines else None), None, None
+    else:
+        title_at, date_at, date = _find_header(lines)
     title = page.title or (lines[title_at] if title_at is not None else None)
     body = lines[(max(title_at, date_at or -1) + 1) if title_at is not None else 0:]
     body = _cut_tail(body)
@@ -108,16 +160,24 @@ def clean_page(page: RawPage, doc_id: str, repeated: set[str] = frozenset()) -> 
         raise FileProblem(f"{page.path}: no article text left after cleaning; check the file.")
     return Document(
         doc_id=doc_id,
-        title=title,
+        title=short_title(title),
         text="\n\n".join([title, *kept]),
         source=str(page.path),
         date=page.date or date,
         author=page.author or _find_author(kept),
+        url=page.url,
     )
 
 
+def short_title(title: str) -> str:
+    """A first line used as the title, shortened at a word boundary for display (the text keeps it whole)."""
+    if len(title) <= TITLE_CHARS:
+        return title
+    return title[:title.rfind(" ", 0, TITLE_CHARS)].rstrip(" ,;:") + "…"
+
+
 def content_hash(doc: Document) -> str:
-    payload = "\x1f".join([doc.title, doc.date or "", doc.author or "", doc.text])
+    payload = "\x1f".join([doc.title, doc.date or "", doc.author or "", doc.text, *([doc.url] if doc.url else [])])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 

@@ -97,6 +97,7 @@ def source_html(number: int, citation: Citation) -> str:
         f'<li class="rag-source"><details><summary>[{number}] {text(citation.title)}'
         + (f' <span class="rag-meta">({text(meta)})</span>' if meta else "")
         + f'</summary><div class="rag-passage">{passage}</div>'
-        f'<p class="rag-origin">{text(PurePath(citation.source).name)} — {text(citation.chunk_id)}</p>'
+        f'<p class="rag-origin">{text(PurePath(citation.source).name)} — {text(citation.chunk_id)}'
+        + (f' · {text(citation.url)}' if citation.url else "") + '</p>'
         "</details></li>"
     )

@@ -92,6 +92,7 @@ class CitationOut(BaseModel):
     answer_start: int | None
     answer_end: int | None
     score: float
+    url: str | None = Field(None, description="Địa chỉ của bài viết, khi nguồn có ghi.")
 
 
 class SentenceOut(BaseModel):

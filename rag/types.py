@@ -14,6 +14,7 @@ class Document:
     source: str
     date: str | None = None  # ISO yyyy-mm-dd, so date ranges compare as strings
     author: str | None = None
+    url: str | None = None  # the address a source gave in its metadata ("# url = …")
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class Citation:
     answer_start: int | None  # offsets inside `text`, None when the passage only supports
     answer_end: int | None
     score: float
+    url: str | None = None  # the article's address, when its source gave one
 
 
 @dataclass(frozen=True)

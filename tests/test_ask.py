@@ -193,7 +193,7 @@ def test_json_schema_is_the_documented_one(rag):
     assert set(data["timings_ms"]) == {"retrieve", "answer", "total"}
     assert set(data["citations"][0]) == {
         "doc_id", "title", "date", "author", "source", "chunk_id", "text", "start", "end",
-        "answer_start", "answer_end", "score"}
+        "answer_start", "answer_end", "score", "url"}
     assert 0.0 <= data["confidence"] <= 1.0
 
 

@@ -119,3 +119,44 @@ def test_unreadable_files_are_named_with_the_fix(tmp_path, content, reason):
     with pytest.raises(FileProblem, match=reason) as problem:
         read_page(path)
     assert str(path) in str(problem.value)
+
+
+NEWS = CORPUS.parent.parent / "shared" / "corpora" / "news-vi"
+
+
+def test_news_vi_header_lines_are_metadata_never_text():
+    """Checked by hand on news_business_001: header lines give the date and the address, the
+    headline is the first line, and no header line is indexed."""
+    doc = clean_page(read_page(NEWS / "news_business_001.txt"), "news_business_001")
+    assert doc.title == "Vinamilk lọt Top 1.000 thương hiệu hàng đầu châu Á"
+    assert doc.date == "2020-10-01"
+    assert doc.url == ("https://dantri.com.vn/kinh-doanh/"
+                       "vinamilk-lot-top-1000-thuong-hieu-hang-dau-chau-a-20201001163534963.htm")
+    assert doc.text.startswith("Vinamilk lọt Top 1.000 thương hiệu hàng đầu châu Á\n\nNăm 2020, Vinamilk")
+    assert "doc_id =" not in doc.text and "dantri.com.vn" not in doc.text
+
+
+def test_every_news_vi_file_gets_its_date_address_and_a_short_title():
+    files = sorted(NEWS.glob("*.txt"))
+    assert len(files) == 2653
+    for path in files:
+        header = dict(line[2:].split(" = ", 1) for line in path.read_text(encoding="utf-8").splitlines()[:3])
+        doc = clean_page(read_page(path), path.stem)
+        assert doc.date == f"{header['date'][:4]}-{header['date'][4:6]}-{header['date'][6:8]}", path.name
+        assert doc.url == header["url"] and not doc.title.startswith("#"), path.name
+        assert not any(line.startswith("# ") for line in doc.text.splitlines()), path.name
+        first_line = doc.text.split("\n\n", 1)[0]
+        assert doc.title == first_line or (doc.title.endswith("…") and first_line.startswith(doc.title[:-1]))
+        assert len(doc.title) <= 151
+
+
+def test_markdown_front_matter_is_metadata(tmp_path):
+    page = tmp_path / "ke-hoach.md"
+    page.write_text("---\ntitle: \"Kế hoạch tuyên truyền năm 2024\"\ndate: 2024-03-05\nauthor: Ban Tuyên giáo\n"
+                    "url: https://example.vn/ke-hoach\n---\n\n# Kế hoạch tuyên truyền năm 2024\n\n"
+                    "Ban Tuyên giáo ban hành kế hoạch tuyên truyền với 12 nội dung trọng tâm trong năm.\n",
+                    encoding="utf-8")
+    doc = clean_page(read_page(page), "ke-hoach")
+    assert (doc.title, doc.date, doc.author, doc.url) == ("Kế hoạch tuyên truyền năm 2024", "2024-03-05",
+                                                          "Ban Tuyên giáo", "https://example.vn/ke-hoach")
+    assert "title:" not in doc.text and "12 nội dung trọng tâm" in doc.text

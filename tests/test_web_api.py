@@ -26,7 +26,7 @@ ANSWER_KEYS = ["question", "answer", "sentence", "abstained", "confidence", "cit
 EARLIER = {"question": "Phong Thổ có bao nhiêu đảng viên?", "answer": "tổng số 3.517 đảng viên",
            "doc_id": "002_30ff043197b154a6"}
 CITATION_KEYS = {"doc_id", "title", "date", "author", "source", "chunk_id", "text", "start", "end",
-                 "answer_start", "answer_end", "score"}
+                 "answer_start", "answer_end", "score", "url"}
 
 
 def make_app(rag, tmp_path, **settings):
