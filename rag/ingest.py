@@ -19,7 +19,7 @@ from . import store
 from .chunking import SEPARATORS, chunk_document, make_splitter
 from .embedding import Embedder, make_embedder
 from .lexical import TOKENIZER, LexicalIndex
-from .loading import SUFFIXES, FileProblem, RawPage, clean_page, content_hash, read_page, repeated_lines
+from .loading import SUFFIXES, FileProblem, RawPage, clean_page, content_hash, not_read, read_page, repeated_lines
 from .text import sentence_spans
 from .types import Chunk, Document, Sentence
 
@@ -92,8 +92,11 @@ def _read_pages(paths: list[Path], report: IngestReport) -> list[RawPage]:
         if not path.exists():
             report.problems.append(f"{path}: path not found; check the spelling.")
             continue
-        files = sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES) if path.is_dir() else [path]
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         for file in files:
+            if path.is_dir() and file.suffix.lower() not in SUFFIXES:
+                report.problems.append(not_read(file))  # named, never skipped in silence
+                continue
             try:
                 pages.append(read_page(file))
             except FileProblem as problem:

@@ -81,6 +81,16 @@ class RawPage:
     headless: bool = False  # metadata lines but no headline: the first line is the title
 
 
+def not_read(path: Path) -> str:
+    """Why a file in an ingested folder is not read, and what to do about it."""
+    suffix = path.suffix.lower()
+    if suffix == ".doc":
+        return f"{path}: legacy Word .doc is not read; open it in Word or LibreOffice and save it as .docx or .txt."
+    if suffix in (".pdf", ".docx"):
+        return f"{path}: {suffix} files are not read yet; save it as .txt or .html to ingest it."
+    return f"{path}: {suffix or 'files without an extension'} is not an article format rag ingest reads ({', '.join(SUFFIXES)})."
+
+
 def read_page(path: Path) -> RawPage:
     data = _read_bytes(path)
     text = nfc(_decode(path, data)).replace("\r\n", "\n").replace("\r", "\n")

@@ -44,6 +44,25 @@ def test_ingest_names_each_bad_file_and_ingests_the_rest(tmp_path):
     assert set(chunks[0]) == {"doc_id", "chunk_id", "title", "start", "end", "text"}
 
 
+MINIMAL_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>"
+               b"endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def test_files_of_other_formats_in_a_folder_are_named_with_the_fix(tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    shutil.copy(CORPUS / "003_8bd0d3019a000018.txt", folder)
+    (folder / "nghi-quyet.pdf").write_bytes(MINIMAL_PDF)
+    (folder / "bao-cao.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)  # an OLE2 header
+    (folder / "anh.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    result = rag("ingest", str(folder), "--index", str(tmp_path / "index"), "-q")
+    assert result.returncode == 0 and "1 bài mới" in result.stdout
+    lines = result.stderr.splitlines()
+    assert "save it as .docx" in next(x for x in lines if "bao-cao.doc" in x)
+    assert "not read yet" in next(x for x in lines if "nghi-quyet.pdf" in x)
+    assert ".png is not an article format" in next(x for x in lines if "anh.png" in x)
+
+
 def test_an_unreadable_file_is_named_and_the_rest_ingests(tmp_path):
     folder = tmp_path / "articles"
     folder.mkdir()
