@@ -4,9 +4,9 @@ of documents (title, date, author), never from an article's text."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
+from . import diacritics
 from .text import vi_date
 from .types import Document
 
@@ -63,17 +63,12 @@ def run(documents: dict[str, Document], question: str) -> Catalogue:
     chosen = sorted(documents.values(), key=lambda d: (d.date or "", d.title), reverse=True)
     by_author = _BY_AUTHOR.search(text)
     if by_author:
-        name = _folded(by_author.group("writer") or by_author.group("author")).strip(" ?.")
-        chosen = [d for d in chosen if name and d.author and name in _folded(d.author)]
+        # without accents, so "chi nhan" finds "Chí Nhân"
+        name = diacritics.remove(by_author.group("writer") or by_author.group("author")).lower().strip(" ?.")
+        chosen = [d for d in chosen if name and d.author and name in diacritics.remove(d.author).lower()]
     if _NEWEST.search(text) and chosen:
         chosen = [next(d for d in chosen if d.date)] if any(d.date for d in chosen) else []
     elif _OLDEST.search(text) and chosen:
         dated = [d for d in chosen if d.date]
         chosen = [dated[-1]] if dated else []
     return Catalogue(tuple(chosen[:SHOWN]), len(chosen), bool(_COUNT.search(text)))
-
-
-def _folded(text: str) -> str:
-    """Lower case without accents, so "chi nhan" finds "Chí Nhân"."""
-    stripped = "".join(c for c in unicodedata.normalize("NFD", text.lower()) if not unicodedata.combining(c))
-    return stripped.replace("đ", "d")

@@ -180,6 +180,7 @@ def _replace_anaphors(question: str, context: _Context, documents: Mapping[str, 
     """The question with each anaphor replaced by what it points to, and whether it is about the
     previous answer's article ("bài này", or an anaphor with nothing in the conversation to name)."""
     sources = [s for s in (context.answer, context.question) if s]
+    article = documents.get(context.doc_id or "")  # the previous answer's
     about_article = False
 
     def person(match: re.Match) -> str:
@@ -187,7 +188,6 @@ def _replace_anaphors(question: str, context: _Context, documents: Mapping[str, 
         if not name:
             return match.group()
         # As the article calls the person: "ông ấy" → "đồng chí Lê Đức Dục" where it writes that.
-        article = documents.get(context.doc_id or "")
         called = re.search(rf"\b(đồng chí|ông|bà) {re.escape(name)}", article.text, re.IGNORECASE) if article else None
         title = called.group(1).lower() if called else match.group(1)
         text = f"{title} {name}" if called or title.lower() == "đồng chí" else name
@@ -206,7 +206,6 @@ def _replace_anaphors(question: str, context: _Context, documents: Mapping[str, 
 
     def thing(match: re.Match) -> str:
         noun = match.group(1)
-        article = documents.get(context.doc_id or "")
         named_in = sources + ([article.title] if article else [])  # "Hội nghị sơ kết …" of the title
         phrase = next((p for s in named_in if (p := _phrase_from(s, noun))), None)
         if phrase:
@@ -215,13 +214,12 @@ def _replace_anaphors(question: str, context: _Context, documents: Mapping[str, 
         about_article = True
         return match.group()
 
-    def article(match: re.Match) -> str:
+    def the_article(match: re.Match) -> str:
         nonlocal about_article
         about_article = True
-        doc = documents.get(context.doc_id or "")
-        if not doc or not match.group().lower().startswith(("bài", "tin")):
+        if not article or not match.group().lower().startswith(("bài", "tin")):
             return match.group()
-        shown = f"bài “{_short_title(doc.title)}”"
+        shown = f"bài “{_short_title(article.title)}”"
         return shown if match.start() else _capitalise(shown)
 
     def named(match: re.Match) -> str:  # "Sin Suối Hồ đó": the name says it all
@@ -231,7 +229,7 @@ def _replace_anaphors(question: str, context: _Context, documents: Mapping[str, 
     replaced = _PERSON_ANAPHOR.sub(person, question)
     replaced = _PLACE_ANAPHOR.sub(place, replaced)
     replaced = _THING_ANAPHOR.sub(thing, replaced)
-    replaced = _ARTICLE_ANAPHOR.sub(article, replaced)
+    replaced = _ARTICLE_ANAPHOR.sub(the_article, replaced)
     replaced = _NAMED_ANAPHOR.sub(named, replaced)
     return replaced, about_article and context.doc_id is not None
 
