@@ -93,6 +93,7 @@ class CitationOut(BaseModel):
     answer_end: int | None
     score: float
     url: str | None = Field(None, description="Địa chỉ của bài viết, khi nguồn có ghi.")
+    page: int | None = Field(None, description="Trang (PDF) chứa đoạn trích.")
 
 
 class SentenceOut(BaseModel):

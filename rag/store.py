@@ -155,7 +155,8 @@ def load(folder: Path, expected_embedder: str | None = None) -> Index:
         )
     return Index(
         manifest=manifest,
-        documents={d["doc_id"]: Document(**d) for d in _read_jsonl(generation / "documents.jsonl")},
+        documents={d["doc_id"]: Document(**d | {"pages": tuple(d.get("pages", ()))})
+                   for d in _read_jsonl(generation / "documents.jsonl")},
         chunks=[Chunk(**c) for c in _read_jsonl(generation / "chunks.jsonl")],
         sentences=[Sentence(**s) for s in _read_jsonl(generation / "sentences.jsonl")],
         # Mapped, not read: a question touches the vectors of a few chunks and their sentences.

@@ -15,6 +15,12 @@ class Document:
     date: str | None = None  # ISO yyyy-mm-dd, so date ranges compare as strings
     author: str | None = None
     url: str | None = None  # the address a source gave in its metadata ("# url = …")
+    attribution: str | None = None  # the outlet a byline credits ("Theo Reuters" → "Reuters")
+    pages: tuple[int, ...] = ()  # a PDF's page starts in `text`: page n begins at pages[n - 1]
+
+    def page_at(self, offset: int) -> int | None:
+        """The page (from 1) holding `offset`, for a paged document; None otherwise."""
+        return sum(1 for start in self.pages if start <= offset) or None if self.pages else None
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,7 @@ class Citation:
     answer_end: int | None
     score: float
     url: str | None = None  # the article's address, when its source gave one
+    page: int | None = None  # the PDF page the passage starts on
 
 
 @dataclass(frozen=True)
