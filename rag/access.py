@@ -4,7 +4,9 @@ that keep the page offline.
 Access control accepts, when enabled, any of: `Authorization: Bearer <token>`, the
 `X-RAG-Token` header, a `?token=` link (which sets a cookie and redirects to the same
 page without it, so the token leaves the address bar), the cookie, or HTTP basic auth.
-Only the health check is open.
+Only the health check is open. The admin token (`RAG_ADMIN_TOKEN`, for adding and removing
+articles) is accepted wherever the user token is, and a `?admin_token=` link sets its own
+HttpOnly cookie the same way; `is_admin` tells a route whether the request carries it.
 """
 from __future__ import annotations
 
@@ -20,6 +22,23 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 OPEN_PATHS = {"/api/health"}
 COOKIE = "rag_token"
+ADMIN_COOKIE = "rag_admin"
+
+
+def cookie_value(kind: str, token: str) -> str:
+    """What the cookie holds: a digest, so the token itself is never stored in the browser."""
+    return hashlib.sha256(f"{kind}:{token}".encode()).hexdigest()
+
+
+def is_admin(headers: Headers, admin_token: str | None) -> bool:
+    """Whether a request's headers carry the admin token (Authorization: Bearer, or the admin cookie)."""
+    if not admin_token:
+        return False
+    given = headers.get("authorization", "")
+    bearer = given[7:] if given.lower().startswith("bearer ") else headers.get("x-rag-admin-token", "")
+    cookie = cookie_parser(headers.get("cookie", "")).get(ADMIN_COOKIE, "")
+    return (hmac.compare_digest(bearer.encode(), admin_token.encode())
+            or hmac.compare_digest(cookie.encode(), cookie_value("rag-admin-cookie", admin_token).encode()))
 
 
 def route_path(scope: Scope) -> str:
@@ -31,27 +50,32 @@ def route_path(scope: Scope) -> str:
 
 
 class AccessControl:
-    def __init__(self, app: ASGIApp, token: str | None = None, basic_auth: str | None = None) -> None:
+    def __init__(self, app: ASGIApp, token: str | None = None, basic_auth: str | None = None,
+                 admin_token: str | None = None) -> None:
         self.app = app
         self.token = token or None
+        self.admin_token = admin_token or None
         self.basic = f"Basic {base64.b64encode(basic_auth.encode()).decode()}" if basic_auth else None
-        self.cookie = hashlib.sha256(f"rag-cookie:{token}".encode()).hexdigest() if token else None
+        self.cookie = cookie_value("rag-cookie", token) if token else None
 
     @property
     def enabled(self) -> bool:
         return bool(self.token or self.basic)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket") or not self.enabled:
+        if scope["type"] not in ("http", "websocket"):
             return await self.app(scope, receive, send)
-        if route_path(scope) in OPEN_PATHS or self.authorised(scope):
+        query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+        if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
+            for name, token, cookie in (("admin_token", self.admin_token, ADMIN_COOKIE), ("token", self.token, COOKIE)):
+                link = query.get(name, "")
+                if token and link and hmac.compare_digest(link.encode(), token.encode()):
+                    return await self.set_cookie(scope, query, name, cookie, token)(scope, receive, send)
+        if (not self.enabled or route_path(scope) in OPEN_PATHS or self.authorised(scope)
+                or is_admin(Headers(scope=scope), self.admin_token)):
             return await self.app(scope, receive, send)
         if scope["type"] == "websocket":
             return await send({"type": "websocket.close", "code": 1008})
-        query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
-        link = scope["method"] in ("GET", "HEAD") and query.get("token", "")
-        if self.token and link and hmac.compare_digest(link.encode(), self.token.encode()):
-            return await self.set_cookie(scope, query)(scope, receive, send)
         await self.refuse()(scope, receive, send)
 
     def authorised(self, scope: Scope) -> bool:
@@ -66,13 +90,15 @@ class AccessControl:
         return (hmac.compare_digest(bearer.encode(), self.token.encode())
                 or hmac.compare_digest(cookie.encode(), self.cookie.encode()))
 
-    def set_cookie(self, scope: Scope, query: dict) -> RedirectResponse:
-        rest = urlencode({k: v for k, v in query.items() if k != "token"})
+    def set_cookie(self, scope: Scope, query: dict, name: str, cookie: str, token: str) -> RedirectResponse:
+        """Redirect to the same page without the token in the address, setting the cookie."""
+        rest = urlencode({k: v for k, v in query.items() if k != name})
         response = RedirectResponse(scope.get("root_path", "") + route_path(scope)
                                     + (f"?{rest}" if rest else ""), status_code=303)
         https = scope.get("scheme") == "https"
         # Cross-site iframes only get the cookie back as SameSite=None, which browsers allow on https.
-        response.set_cookie(COOKIE, self.cookie, httponly=True, path=scope.get("root_path") or "/",
+        kind = "rag-admin-cookie" if cookie == ADMIN_COOKIE else "rag-cookie"
+        response.set_cookie(cookie, cookie_value(kind, token), httponly=True, path=scope.get("root_path") or "/",
                             samesite="none" if https else "lax", secure=https)
         return response
 
@@ -85,18 +111,24 @@ class AccessControl:
 
 class BodyLimit:
     """Refuse a request body over `max_bytes` with 413 before any route reads it: by its declared
-    Content-Length at once, and, for a chunked body, as soon as the bytes received pass the limit."""
+    Content-Length at once, and, for a chunked body, as soon as the bytes received pass the limit.
+    An upload of articles (POST to `upload_paths`) has its own, larger limit."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, upload_bytes: int | None = None,
+                 upload_paths: frozenset[str] = frozenset()) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.upload_bytes = upload_bytes or max_bytes
+        self.upload_paths = upload_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        upload = scope["method"] == "POST" and route_path(scope) in self.upload_paths
+        limit = self.upload_bytes if upload else self.max_bytes
         declared = Headers(scope=scope).get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            return await self.refuse()(scope, receive, send)
+        if declared.isdigit() and int(declared) > limit:
+            return await self.refuse(limit)(scope, receive, send)
         received, refused = 0, False
 
         async def counting_receive() -> Message:
@@ -105,9 +137,9 @@ class BodyLimit:
             nonlocal received, refused
             message = await receive()
             received += len(message.get("body", b""))
-            if received > self.max_bytes and not refused:
+            if received > limit and not refused:
                 refused = True
-                await self.refuse()(scope, receive, send)
+                await self.refuse(limit)(scope, receive, send)
             return {"type": "http.disconnect"} if refused else message
 
         async def send_unless_refused(message: Message) -> None:
@@ -116,8 +148,8 @@ class BodyLimit:
 
         await self.app(scope, counting_receive, send_unless_refused)
 
-    def refuse(self) -> JSONResponse:
-        return JSONResponse({"detail": f"Yêu cầu quá lớn: tối đa {self.max_bytes:,} byte.".replace(",", ".")},
+    def refuse(self, limit: int) -> JSONResponse:
+        return JSONResponse({"detail": f"Yêu cầu quá lớn: tối đa {limit:,} byte.".replace(",", ".")},
                             status_code=413)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import gradio as gr
 
-from . import render
+from . import chat_documents, render
 from .feedback import FeedbackLog
 from .pipeline import MAX_HISTORY_TURNS, RAG
 from .text import InvalidQuestion, validate_question
@@ -60,36 +60,50 @@ def examples(rag: RAG) -> list[str]:
 
 
 def build(rag: RAG, feedback: FeedbackLog, embed: bool = False, concurrency: int = 4,
-          k: int = 5) -> gr.Blocks:
-    """The chat; `embed` drops the header, status line, examples and footer."""
+          k: int = 5, documents: dict | None = None) -> gr.Blocks:
+    """The chat; `embed` drops the header, status line, examples, footer and the articles tab.
+    `documents` (worker, corpus, admin_token, max_upload_bytes) adds the "Bài viết" tab."""
     with gr.Blocks(title="Hỏi đáp bài viết", analytics_enabled=False, fill_height=embed) as blocks:
-        if not embed:
+        if embed:
+            chat_panel(rag, feedback, embed, concurrency, k)
+        else:
             # gr.Markdown, not gr.HTML: Gradio 6's HTML component evaluates templates, which the
             # page's Content-Security-Policy (no 'unsafe-eval') forbids.
             gr.Markdown(f'<h1 class="rag-title">Hỏi đáp trên các bài viết</h1>'
                         f'<p id="rag-status" class="rag-status">{render.text(status_line(rag))}</p>')
-        chatbot = gr.Chatbot(
-            elem_id="rag-chat", label="Hội thoại", show_label=False, height=None if embed else 520,
-            render_markdown=True, sanitize_html=True, latex_delimiters=[], allow_tags=False,
-            feedback_options=("Like", "Dislike"), buttons=[], group_consecutive_messages=False,
-            placeholder="Hỏi bằng tiếng Việt; câu trả lời được trích nguyên văn từ các bài viết.",
-        )
-        with gr.Row(equal_height=True):
-            question = gr.Textbox(elem_id="rag-question", show_label=False, scale=8, lines=1,
-                                  placeholder="Nhập câu hỏi…", autofocus=not embed)
-            send = gr.Button("Hỏi", elem_id="rag-send", variant="primary", scale=1, min_width=80)
-        if not embed and examples(rag):
-            gr.Examples(examples(rag), inputs=question, label="Câu hỏi mẫu")
-        clear = gr.Button("Xoá hội thoại", elem_id="rag-clear", size="sm")
-        wire(rag, feedback, chatbot, question, (question.submit, send.click, clear.click), concurrency, k)
-        if not embed:
+            with gr.Tabs():
+                with gr.Tab("Hỏi đáp", elem_id="rag-tab-chat"):
+                    chat_panel(rag, feedback, embed, concurrency, k)
+                if documents:
+                    with gr.Tab("Bài viết", elem_id="rag-tab-articles"):
+                        on_load, outputs = chat_documents.build_tab(rag, **documents)
+                    blocks.load(on_load, None, outputs, api_visibility="private", queue=False)
             gr.api(api_answer(rag), api_name="ask", concurrency_limit=concurrency, concurrency_id="ask")
     blocks.queue(default_concurrency_limit=concurrency)
     return blocks
 
 
+def chat_panel(rag: RAG, feedback: FeedbackLog, embed: bool, concurrency: int, k: int) -> None:
+    """The conversation, the question box, the examples and "Xoá hội thoại"."""
+    chatbot = gr.Chatbot(
+        elem_id="rag-chat", label="Hội thoại", show_label=False, height=None if embed else 520,
+        render_markdown=True, sanitize_html=True, latex_delimiters=[], allow_tags=False,
+        feedback_options=("Like", "Dislike"), buttons=[], group_consecutive_messages=False,
+        placeholder="Hỏi bằng tiếng Việt; câu trả lời được trích nguyên văn từ các bài viết.",
+    )
+    with gr.Row(equal_height=True):
+        question = gr.Textbox(elem_id="rag-question", show_label=False, scale=8, lines=1,
+                              placeholder="Nhập câu hỏi…", autofocus=not embed)
+        send = gr.Button("Hỏi", elem_id="rag-send", variant="primary", scale=1, min_width=80)
+    if not embed and examples(rag):
+        gr.Examples(examples(rag), inputs=question, label="Câu hỏi mẫu")
+    clear = gr.Button("Xoá hội thoại", elem_id="rag-clear", size="sm")
+    wire(rag, feedback, chatbot, question, (question.submit, send.click, clear.click), concurrency, k,
+         "../" if embed else "")
+
+
 def wire(rag: RAG, feedback: FeedbackLog, chatbot: gr.Chatbot, question: gr.Textbox, triggers: tuple,
-         concurrency: int, k: int) -> None:
+         concurrency: int, k: int, base: str) -> None:
     """The events: ask (question shown at once, answer when ready), vote, clear."""
     submit, click, clear = triggers
     answers = gr.State([])  # Answer dicts, index-aligned with the chat's messages
@@ -99,7 +113,7 @@ def wire(rag: RAG, feedback: FeedbackLog, chatbot: gr.Chatbot, question: gr.Text
     private = {"api_visibility": "private"}
 
     def answer(text: str, history: list, kept: list):
-        return answer_turn(rag, text, history, kept, k)
+        return answer_turn(rag, text, history, kept, k, base)
 
     def vote(kept: list, data: gr.LikeData):
         record_vote(feedback, kept, data)
@@ -128,13 +142,13 @@ def question_turn(text: str, history: list, kept: list):
     return "", history, kept + [None], question
 
 
-def answer_turn(rag: RAG, question: str, history: list, kept: list, k: int = 5):
+def answer_turn(rag: RAG, question: str, history: list, kept: list, k: int = 5, base: str = ""):
     """Answer with the tab's earlier turns as the conversation (kept until "Xoá hội thoại")."""
     if not question:  # the question was refused in `question_turn`
         return gr.skip(), gr.skip()
     turns = conversation(kept)
     answer = rag.ask(question, k=k, history=turns)
-    history = history + [{"role": "assistant", "content": render.answer_html(answer)}]
+    history = history + [{"role": "assistant", "content": render.answer_html(answer, base)}]
     kept_answer = answer.to_dict() | {"history": [asdict(t) for t in turns], "turn": asdict(answer.as_turn())}
     return history, kept + [kept_answer]
 

@@ -1,4 +1,4 @@
-"""`rag` command line: ingest, chunks, ask. A thin layer over the Python API."""
+"""`rag` command line: ingest, chunks, ask, documents, remove, eval, serve. A thin layer over the Python API."""
 from __future__ import annotations
 
 import json
@@ -205,9 +205,67 @@ def serve_command(
     except (*USER_ERRORS, FeedbackProblem) as problem:
         fail(str(problem))
     url = local_url(host, port)
+    _say_how_documents_are_managed()
     typer.echo(f"Trò chuyện: {url}/  ·  API: {url}/docs  ·  Ctrl+C để dừng"
                + (f"\nQua reverse proxy: https://<máy chủ proxy>{root_path}/" if root_path else ""))
     uvicorn.run(web, host=host, port=port, root_path=root_path, log_level="warning", access_log=False)
+
+
+def _say_how_documents_are_managed() -> None:
+    from .library import writable_problem
+
+    if not settings.admin_token:
+        typer.echo("Quản lý bài viết từ web đang tắt; đặt RAG_ADMIN_TOKEN=… để bật tải lên và gỡ bài.")
+    elif problem := writable_problem(settings.corpus):
+        typer.secho(problem, fg=typer.colors.YELLOW, err=True)
+    else:
+        typer.echo(f"Bài tải lên được lưu vào {settings.corpus}.")
+
+
+@app.command("documents")
+def documents_command(
+    query: str = typer.Argument("", help="Words of the title to look for (accents optional)."),
+    index: Optional[Path] = IndexOption,
+    limit: int = typer.Option(50, min=1, help="How many to list."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
+) -> None:
+    """List the indexed articles, newest first: doc_id, date, title, author, chunks."""
+    from . import library, store
+
+    try:
+        found = library.listing(store.load(index or settings.index), settings.corpus, query, 0, limit)
+    except USER_ERRORS as problem:
+        fail(str(problem))
+    for doc in found.documents:
+        if as_json:
+            typer.echo(json.dumps(vars(doc), ensure_ascii=False))
+        else:
+            meta = " · ".join(x for x in (_vi_date(doc.date), doc.author) if x)
+            typer.echo(f"{doc.doc_id}\t{doc.title}" + (f" ({meta})" if meta else "") + f"\t{doc.chunks} đoạn")
+    if not as_json:
+        typer.echo(f"{len(found.documents)}/{found.total} bài.")
+
+
+@app.command("remove")
+def remove_command(
+    doc_id: str = typer.Argument(..., help="The article's doc_id (see `rag documents`)."),
+    index: Optional[Path] = IndexOption,
+) -> None:
+    """Remove an article from the index; its file too when it lies in the corpus folder, so that the
+    next `rag ingest` does not bring it back."""
+    from . import library, store
+
+    index_dir = index or settings.index
+    try:
+        doc = library.remove(store.load(index_dir), index_dir, doc_id, settings.corpus, delete_file=True)
+    except library.DocumentProblem as problem:
+        fail(str(problem))
+    except USER_ERRORS as problem:
+        fail(str(problem))
+    deleted = library.in_corpus(doc, settings.corpus)
+    typer.echo(f"Đã gỡ “{doc.title}” ({doc_id}) khỏi {index_dir}"
+               + (f" và xoá tệp {doc.source}." if deleted
+                  else f". Tệp {doc.source} vẫn còn: rag ingest thư mục của nó sẽ thêm lại bài này."))
 
 
 def render_answer(answer) -> str:

@@ -9,6 +9,8 @@ from typing import Annotated, Optional
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from .loading import MAX_FILE_BYTES
+
 SHIPPED_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 
@@ -36,6 +38,9 @@ class Settings(BaseSettings):
     # Questions answered at once: one per core, since each is CPU work; the rest queue in order.
     concurrency: int = Field(default_factory=lambda: len(os.sched_getaffinity(0)), ge=1)
     max_body_bytes: int = 1_048_576  # any request, the chat's history included
+    # Adding and removing articles from the web (README, "Managing documents"): off while unset.
+    admin_token: Optional[str] = None
+    max_upload_bytes: int = Field(default=MAX_FILE_BYTES, ge=1)  # per uploaded file; ingest's own limit
 
     @field_validator("frame_ancestors", "cors_origins", mode="before")
     @classmethod

@@ -25,6 +25,7 @@ from .types import Chunk, Document, Sentence
 
 log = logging.getLogger(__name__)
 BATCH = 32
+REMEMBERED_REMOVALS = 10_000
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,8 @@ def _build(documents, scope, previous, model, settings, report, progress) -> sto
                 report.removed.append(doc.doc_id)
             else:
                 documents.append(doc)  # from a path this run did not look at: left as it is
+    now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    indexed_at = {}
     splitter = make_splitter(settings.chunk_size, settings.chunk_overlap)
     chunks, sentences, chunk_vecs, sent_vecs, to_embed = [], [], [], [], []
     hashes = {}
@@ -143,6 +146,7 @@ def _build(documents, scope, previous, model, settings, report, progress) -> sto
         reused = old.get(doc.doc_id)
         if reused and reused[0] == hashes[doc.doc_id]:
             _, doc_chunks, doc_sents, cv, sv = reused
+            indexed_at[doc.doc_id] = _indexed_at(previous, doc.doc_id) or now
             if doc.doc_id in keep:
                 report.unchanged.append(doc.doc_id)
         else:
@@ -154,6 +158,7 @@ def _build(documents, scope, previous, model, settings, report, progress) -> sto
                 for s, e in sentence_spans(doc.text, c.start, c.end)
             ]
             cv = sv = None
+            indexed_at[doc.doc_id] = now
             to_embed.append((len(chunk_vecs), doc, doc_chunks, doc_sents))
         chunks += doc_chunks
         sentences += doc_sents
@@ -165,14 +170,16 @@ def _build(documents, scope, previous, model, settings, report, progress) -> sto
     dense = store.build_dense(chunk_matrix)
     manifest = {
         "format_version": store.FORMAT_VERSION,
-        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "built_at": now,
         "embedder": {"name": model.name, "dim": model.dim},
         "chunking": {"chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap,
                      "separators": SEPARATORS},
         "lexical": {"library": "bm25s", "tokenizer": TOKENIZER},
         "dense": store.describe_dense(dense),
         "counts": {"documents": len(documents), "chunks": len(chunks), "sentences": len(sentences)},
-        "documents": {d.doc_id: {"sha256": hashes[d.doc_id], "source": d.source} for d in documents},
+        "documents": {d.doc_id: {"sha256": hashes[d.doc_id], "source": d.source, "indexed_at": indexed_at[d.doc_id]}
+                      for d in documents},
+        "removed": _removed(previous, report.removed, set(hashes), now),
     }
     return store.Index(
         manifest=manifest,
@@ -184,6 +191,22 @@ def _build(documents, scope, previous, model, settings, report, progress) -> sto
         dense=dense,
         lexical=LexicalIndex.build([passage_text(c, doc_titles[c.doc_id]) for c in chunks]),
     )
+
+
+def _indexed_at(previous: store.Index | None, doc_id: str) -> str | None:
+    info = previous.manifest["documents"].get(doc_id, {}) if previous else {}
+    return info.get("indexed_at") or (previous.manifest.get("built_at") if previous else None)
+
+
+def _removed(previous: store.Index | None, removed: list[str], kept: set[str], now: str) -> dict:
+    """Documents dropped from the index, remembered so that an old citation or conversation turn
+    pointing to one can say it was removed rather than that it never existed."""
+    records = dict(previous.manifest.get("removed", {})) if previous else {}
+    for doc_id in removed:
+        doc = previous.documents[doc_id]
+        records[doc_id] = {"title": doc.title, "source": doc.source, "removed_at": now}
+    kept_records = [(k, v) for k, v in records.items() if k not in kept]
+    return dict(kept_records[-REMEMBERED_REMOVALS:])
 
 
 def passage_text(chunk: Chunk, title: str) -> str:

@@ -1,10 +1,11 @@
-"""Read article files (.txt, .md, saved .html) and turn web pages into clean Documents.
+"""Read article files (.txt, .md, saved .html, .pdf, .docx) and turn them into clean Documents.
 
 Cleaning is general, not tuned to one site: it removes lines that repeat across the
 documents of a folder (sidebars, footers), lines that look like page furniture
 (counters, ratings, navigation, login nags, image file paths), consecutive duplicate
 lines (captions printed twice), the header chrome above the title and everything after
-the end-of-article markers. The article body itself is kept line for line.
+the end-of-article markers. The article body itself is kept line for line. Text typed in the
+old Vietnamese encodings (TCVN3, VNI) is converted to Unicode (rag.legacy_encoding).
 """
 from __future__ import annotations
 
@@ -12,15 +13,18 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 
 import trafilatura
 import yaml
 
+from . import legacy_encoding
+from .byline import find_byline
 from .text import nfc
 from .types import Document
 
-SUFFIXES = (".txt", ".md", ".html", ".htm")
+SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
 
 _FURNITURE = [
     re.compile(p, re.IGNORECASE)
@@ -49,10 +53,6 @@ _END_OF_ARTICLE = re.compile(
     re.IGNORECASE,
 )
 _DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
-_AUTHOR = re.compile(
-    r"^(?:tác giả|tin, ảnh|tin và ảnh|bài, ảnh|bài và ảnh|tin|bài|theo|nguồn)\s*:\s*(.{2,60})$",
-    re.IGNORECASE,
-)
 _BULLET = re.compile(r"^[\s•·▪●◦\-–*]+(?=\S)")
 _MAX_FURNITURE_LINE = 160
 MAX_FILE_BYTES = 20 * 1024 * 1024  # an article is kilobytes; anything this big is a dump, not one article
@@ -70,7 +70,7 @@ class FileProblem(Exception):
 
 @dataclass(frozen=True)
 class RawPage:
-    """A file's text before cleaning, with metadata the format itself carried (HTML)."""
+    """A file's text before cleaning, with metadata the format itself carried (HTML, PDF, Word)."""
 
     path: Path
     lines: list[str]
@@ -79,6 +79,8 @@ class RawPage:
     author: str | None = None
     url: str | None = None
     headless: bool = False  # metadata lines but no headline: the first line is the title
+    line_pages: tuple[int, ...] = ()  # a PDF's page (from 1) of each line, for Document.pages
+    file_date: str | None = None  # when the file was made (PDF, Word): used when the text gives no date
 
 
 def not_read(path: Path) -> str:
@@ -86,14 +88,16 @@ def not_read(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix == ".doc":
         return f"{path}: legacy Word .doc is not read; open it in Word or LibreOffice and save it as .docx or .txt."
-    if suffix in (".pdf", ".docx"):
-        return f"{path}: {suffix} files are not read yet; save it as .txt or .html to ingest it."
     return f"{path}: {suffix or 'files without an extension'} is not an article format rag ingest reads ({', '.join(SUFFIXES)})."
 
 
 def read_page(path: Path) -> RawPage:
     data = _read_bytes(path)
-    text = nfc(_decode(path, data)).replace("\r\n", "\n").replace("\r", "\n")
+    if path.suffix.lower() in (".pdf", ".docx"):
+        from . import office, pdf  # here, not above: both build this module's RawPage
+
+        return pdf.read_pdf(path, data) if path.suffix.lower() == ".pdf" else office.read_docx(path, data)
+    text = nfc(unicode_text(path, _decode(path, data))).replace("\r\n", "\n").replace("\r", "\n")
     if path.suffix.lower() in (".html", ".htm"):
         return _html_page(path, text)
     fields, lines = _metadata(text.split("\n"), markdown=path.suffix.lower() == ".md")
@@ -151,32 +155,47 @@ def repeated_lines(pages: list[RawPage]) -> set[str]:
 
 def clean_page(page: RawPage, doc_id: str, repeated: set[str] = frozenset()) -> Document:
     lines = [_tidy(line) for line in page.lines]
+    on_pages = [n for line, n in zip(lines, page.line_pages or [1] * len(lines)) if line]
     lines = [line for line in lines if line]
     if page.headless:  # "# doc_id = …" files: no chrome above, no headline; the first line is the title
         title_at, date_at, date = (0 if lines else None), None, None
     else:
         title_at, date_at, date = _find_header(lines)
     title = page.title or (lines[title_at] if title_at is not None else None)
-    body = lines[(max(title_at, date_at or -1) + 1) if title_at is not None else 0:]
-    body = _cut_tail(body)
-    kept: list[str] = []
-    for line in body:
+    title_page = 1 if page.title or title_at is None else on_pages[title_at]
+    first = (max(title_at, date_at or -1) + 1) if title_at is not None else 0
+    kept, kept_pages = [], []  # the body's lines and the page of each
+    for line, on_page in zip(_cut_tail(lines[first:]), on_pages[first:]):
         if _is_furniture(line) or _key(line) in repeated or (kept and kept[-1] == line):
             continue
         kept.append(line)
+        kept_pages.append(on_page)
     if not title:
-        title = kept.pop(0) if kept else ""
+        title, title_page = (kept.pop(0), kept_pages.pop(0)) if kept else ("", 1)
     if not kept:
         raise FileProblem(f"{page.path}: no article text left after cleaning; check the file.")
+    # A headless file has no site chrome: its last lines as written are the byline ("* …" marks a footnote that
+    # tidying unmarks), and a line repeated across its folder is a reporter's name, not a footer.
+    author, attribution = find_byline([" ".join(line.split()) for line in page.lines] if page.headless else kept)
     return Document(
         doc_id=doc_id,
         title=short_title(title),
         text="\n\n".join([title, *kept]),
         source=str(page.path),
-        date=page.date or date,
-        author=page.author or _find_author(kept),
+        date=page.date or date or page.file_date,
+        author=page.author or author,
         url=page.url,
+        attribution=attribution,
+        pages=_page_starts([title, *kept], [title_page, *kept_pages]) if page.line_pages else (),
     )
+
+
+def _page_starts(parts: list[str], on_pages: list[int]) -> tuple[int, ...]:
+    """Where each page starts in "\n\n".join(parts): at its first part, or, for a page with no text of its
+    own (a figure, a page of furniture), where the next one does, so that page_at still counts it."""
+    offsets = list(accumulate((len(part) + 2 for part in parts), initial=0))
+    return tuple(next((at for at, n in zip(offsets, on_pages) if n >= page), offsets[-1] - 2)
+                 for page in range(1, max(on_pages) + 1))
 
 
 def short_title(title: str) -> str:
@@ -221,13 +240,28 @@ def _decode(path: Path, data: bytes) -> str:
         except UnicodeDecodeError:
             pass
     if b"\x00" in head:
-        raise FileProblem(f"{path}: binary file, not text; only .txt, .md and .html are ingested.")
+        raise FileProblem(f"{path}: binary file, not text; only {', '.join(SUFFIXES)} files are ingested.")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise FileProblem(
-            f"{path}: not UTF-8 text; convert it first, e.g. iconv -f CP1258 -t UTF-8."
-        ) from None
+        try:
+            soup = data.decode("cp1252")
+        except UnicodeDecodeError:  # one of the five bytes Windows-1252 leaves undefined
+            soup = data.decode("latin-1")
+    if (text := unicode_text(path, soup)) == soup:  # not TCVN3 or VNI either
+        raise FileProblem(f"{path}: not UTF-8 text; convert it first, e.g. iconv -f CP1258 -t UTF-8 (typed in a "
+                          "TCVN3 or VNI font: with UniKey's converter to Unicode).")
+    return text
+
+
+def unicode_text(path: Path, text: str) -> str:
+    """The text, converted to Unicode when it was typed in TCVN3 or VNI (rag.legacy_encoding)."""
+    try:
+        encoding = legacy_encoding.detect(text)
+    except legacy_encoding.AmbiguousEncoding as mixed:
+        raise FileProblem(f"{path}: text mixes an old Vietnamese encoding and Unicode ({mixed}); convert it with "
+                          "UniKey's converter (source TCVN3 or VNI, target Unicode) and ingest it again.") from None
+    return legacy_encoding.to_unicode(text, encoding) if encoding else text
 
 
 def _html_page(path: Path, html: str) -> RawPage:
@@ -273,7 +307,7 @@ def _find_header(lines: list[str]) -> tuple[int | None, int | None, str | None]:
     """Index of the title line, of the date line, and the ISO date, in the page head."""
     for i, line in enumerate(lines[:_HEADER_LINES]):
         match = _DATE.search(line)
-        if match and len(line) < 80:
+        if match and len(line) < 80 and _is_date_line(line, match):
             title_at = next(
                 (j for j in range(i - 1, -1, -1) if _looks_like_title(lines[j])), None
             )
@@ -281,6 +315,13 @@ def _find_header(lines: list[str]) -> tuple[int | None, int | None, str | None]:
             return title_at, i, f"{year:04d}-{month:02d}-{day:02d}"
     title_at = next((j for j, line in enumerate(lines) if _looks_like_title(line)), None)
     return title_at, None, None
+
+
+def _is_date_line(line: str, match: re.Match) -> bool:
+    """A dateline ("Thứ hai - 30/10/2023 03:17", "Cập nhật: 2/12/2026"), not a sentence that holds a
+    date ("Ngày 2/12/2026, Lai Châu ra mắt 106 tổ …"): few words besides the date and the time."""
+    rest = re.sub(r"\b\d{1,2}:\d{2}(:\d{2})?\b|\d+", " ", line[:match.start()] + line[match.end():])
+    return len(re.findall(r"[^\W\d_]+", rest)) <= 5
 
 
 def _looks_like_title(line: str) -> bool:
@@ -293,15 +334,3 @@ def _cut_tail(body: list[str]) -> list[str]:
         if _END_OF_ARTICLE.match(body[i]):
             return body[:i]
     return body
-
-
-def _find_author(body: list[str]) -> str | None:
-    for line in reversed(body[-3:]):
-        match = _AUTHOR.match(line)
-        if match:
-            return match.group(1).strip()
-    last = body[-1]
-    names = last.split()
-    if 1 < len(names) <= 4 and all(w[:1].isupper() for w in names) and last[-1].isalpha():
-        return last
-    return None

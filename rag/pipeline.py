@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import catalogue, compose, diacritics, followup, overview, store
+from . import catalogue, compose, diacritics, followup, library, overview, store
 from .embedding import Embedder, make_embedder
 from .reader import READERS, Reader, load_span_model, make_reader
 from .retrieval import Filters, HybridRetriever
@@ -100,9 +100,11 @@ class RAG:
         wanted = overview.asks_for(searched)
         if wanted:
             shown = overview.run(loaded.index, searched, query_vector, hits, wanted)
-            return compose.overview(loaded.index, question, searched, shown, hits, _timings(started, retrieved))
+            answer = compose.overview(loaded.index, question, searched, shown, hits, _timings(started, retrieved))
+            return _with_notice(answer, loaded.index, turns)
         reading = loaded.reader.run(searched, query_vector, hits)
-        return compose.fact(loaded.index, question, searched, reading, _timings(started, retrieved), self.threshold)
+        answer = compose.fact(loaded.index, question, searched, reading, _timings(started, retrieved), self.threshold)
+        return _with_notice(answer, loaded.index, turns)
 
     def retrieve(self, question: str, k: int = 5, filters: Filters = Filters()) -> list[Hit]:
         """The retrieval step alone, for evaluation and inspection."""
@@ -113,6 +115,16 @@ class RAG:
     def with_accents(self, question: str) -> str:
         """The question as it is searched: accents restored if it was typed without them."""
         return _with_accents(validate_question(question), self.reader)
+
+
+def _with_notice(answer: Answer, index: store.Index, turns: list[Turn]) -> Answer:
+    """Say so when the article the conversation was about has been removed since."""
+    last = next((t.doc_id for t in reversed(turns) if t.doc_id), None)
+    title = library.removed_title(index, last) if last not in index.documents else None
+    if not title:
+        return answer
+    return dataclasses.replace(answer, notice=f"Bài viết “{title}” của câu trả lời trước đã được gỡ khỏi kho; "
+                                              "câu hỏi được tìm trong các bài còn lại.")
 
 
 def _configured_reader() -> str:

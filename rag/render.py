@@ -8,9 +8,10 @@ the browser shows the same characters, and no parser sees syntax in them.
 from __future__ import annotations
 
 import string
+from html import escape
 from pathlib import PurePath
 
-from . import catalogue
+from . import article_page, catalogue
 from .pipeline import NOT_FOUND
 from .text import vi_date
 from .types import Answer, Citation
@@ -37,9 +38,10 @@ def question_html(question: str) -> str:
     return f'<div class="rag-question">{text(question)}</div>'
 
 
-def answer_html(answer: Answer) -> str:
+def answer_html(answer: Answer, base: str = "") -> str:
     """One chat message: what was understood (if not what was typed), the answer of its kind,
-    numbered sources that open."""
+    numbered sources that open, each linking to its article in full (`base` leads from the chat's
+    page to the app's root: "" for the chat at /, "../" for /embed/)."""
     if answer.kind == "overview":
         head = overview_html(answer)
     elif answer.kind == "catalogue":
@@ -55,9 +57,10 @@ def answer_html(answer: Answer) -> str:
                 f'<p class="rag-sentence">{highlighted(answer.sentence or "", start, end)}</p>'
                 f'<p class="rag-confidence">Độ tin cậy: {confidence}</p>'
                 '<p class="rag-label">Nguồn:</p>')
-    sources = "".join(source_html(n, c) for n, c in enumerate(answer.citations, start=1))
+    sources = "".join(source_html(n, c, base) for n, c in enumerate(answer.citations, start=1))
     kind = "rag-abstained" if answer.abstained else "rag-answered"
-    return (f'<div class="rag-answer {kind} rag-{answer.kind}">{understood_html(answer)}{head}'
+    notice = f'<p class="rag-notice">{text(answer.notice)}</p>' if answer.notice else ""
+    return (f'<div class="rag-answer {kind} rag-{answer.kind}">{notice}{understood_html(answer)}{head}'
             f'<ol class="rag-sources">{sources}</ol></div>')
 
 
@@ -90,7 +93,7 @@ def catalogue_html(answer: Answer) -> str:
     return f'{heads}<ul class="rag-catalogue">{items}</ul><p class="rag-label">Các bài:</p>'
 
 
-def source_html(number: int, citation: Citation) -> str:
+def source_html(number: int, citation: Citation, base: str = "") -> str:
     meta = " · ".join(x for x in (vi_date(citation.date), citation.author) if x)
     passage = highlighted(citation.text, citation.answer_start, citation.answer_end)
     return (
@@ -98,6 +101,8 @@ def source_html(number: int, citation: Citation) -> str:
         + (f' <span class="rag-meta">({text(meta)})</span>' if meta else "")
         + f'</summary><div class="rag-passage">{passage}</div>'
         f'<p class="rag-origin">{text(PurePath(citation.source).name)} — {text(citation.chunk_id)}'
-        + (f' · {text(citation.url)}' if citation.url else "") + '</p>'
+        + (f' · trang {citation.page}' if citation.page else "")
+        + (f' · {text(citation.url)}' if citation.url else "")
+        + f' · <a class="rag-article-link" href="{escape(base + article_page.link(citation))}" target="_blank">Đọc toàn bài</a></p>'
         "</details></li>"
     )

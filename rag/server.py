@@ -1,7 +1,8 @@
 """`rag serve`: the HTTP API and the Gradio chat in one FastAPI app, offline and embeddable.
 
-Routes: POST /api/ask, GET /api/health, /docs (Swagger UI from local files), the chat at /
-and a chat-only view at /embed/ for iframes. The RAG object is loaded once and shared;
+Routes: POST /api/ask, GET /api/health, the documents and their jobs (documents_api.py), an
+article in full at /articles/{doc_id}, /docs (Swagger UI from local files), the chat at / and a
+chat-only view at /embed/ for iframes. The RAG object is loaded once and shared;
 questions run in worker threads, so a slow one never blocks the event loop, and at most
 `settings.concurrency` at once per entry point (the chat's queue, the API's limiter).
 """
@@ -31,6 +32,7 @@ from pydantic_core import PydanticCustomError  # noqa: E402
 from . import chat  # noqa: E402
 from .access import AccessControl, BodyLimit, SecurityHeaders  # noqa: E402
 from .config import Settings  # noqa: E402
+from .documents_api import MAX_FILES_PER_UPLOAD, UPLOAD_PATH, add_document_routes  # noqa: E402
 from .feedback import FeedbackLog  # noqa: E402
 from .pipeline import MAX_ANSWER_CHARS, MAX_HISTORY_TURNS, RAG  # noqa: E402
 from .store import IndexProblem  # noqa: E402
@@ -117,6 +119,7 @@ class AnswerOut(BaseModel):
     resolved_question: str = Field(description="Câu hỏi như đã được tìm: dấu đã phục hồi, câu nối tiếp đã hiểu đầy đủ.")
     kind: Literal["fact", "overview", "catalogue", "not_found"]
     sentences: list[SentenceOut] = Field(description="Các câu đã hiện của một overview, theo thứ tự trong bài.")
+    notice: str | None = Field(None, description="Lưu ý cho người hỏi, ví dụ bài của lượt trước đã bị gỡ.")
 
 
 class Health(BaseModel):
@@ -128,6 +131,7 @@ class Health(BaseModel):
 
 
 REFRESH_SECONDS = 2.0
+CHAT_UPLOAD = "/gradio_api/upload"  # where the "Bài viết" tab's file picker sends files
 log = logging.getLogger(__name__)
 
 
@@ -136,17 +140,23 @@ def create_app(rag: RAG, settings: Settings | None = None) -> FastAPI:
     app = FastAPIOffline(title="rag-vi", description="Hỏi đáp có trích nguồn trên các bài viết.",
                          redoc_url=None, static_url="/api/docs-static", lifespan=watch_index(rag))
     add_api_routes(app, rag, anyio.CapacityLimiter(settings.concurrency))
+    worker = app.state.collection = add_document_routes(app, rag, settings)
+    documents = {"worker": worker, "corpus": settings.corpus, "admin_token": settings.admin_token,
+                 "max_upload_bytes": settings.max_upload_bytes}
     feedback = FeedbackLog(settings.feedback)
     options = {"concurrency": settings.concurrency, "k": settings.k}
     app.add_api_route("/embed", lambda: RedirectResponse("embed/"), include_in_schema=False)
     mount_chat(app, chat.build(rag, feedback, embed=True, **options), "/embed")
-    mount_chat(app, chat.build(rag, feedback, **options), "/")
+    mount_chat(app, chat.build(rag, feedback, documents=documents, **options), "/")
     # Outermost last: CORS answers preflights before access control asks for credentials, and
     # access control refuses strangers before their body is read at all.
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    app.add_middleware(AccessControl, token=settings.token, basic_auth=settings.basic_auth)
+    upload_bytes = settings.max_upload_bytes * MAX_FILES_PER_UPLOAD + settings.max_body_bytes
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, upload_bytes=upload_bytes,
+                       upload_paths=frozenset({UPLOAD_PATH, *((CHAT_UPLOAD,) if settings.admin_token else ())}))
+    app.add_middleware(AccessControl, token=settings.token, basic_auth=settings.basic_auth,
+                       admin_token=settings.admin_token)
     app.add_middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)
-    app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
+    app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "DELETE"],
                        allow_headers=["Authorization", "Content-Type", "X-RAG-Token"])
     return app
 

@@ -45,6 +45,10 @@ class IndexProblem(Exception):
     """The index folder is missing, damaged or built differently; the message says what to do."""
 
 
+class IndexBusy(IndexProblem):
+    """Another ingest holds the index's write lock."""
+
+
 @dataclass
 class Index:
     manifest: dict
@@ -190,7 +194,7 @@ def write_lock(folder: Path):
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise IndexProblem(
+            raise IndexBusy(
                 f"{folder}: another ingest is writing this index; wait for it to finish."
             ) from None
         yield

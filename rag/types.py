@@ -109,6 +109,7 @@ class Answer:
     resolved_question: str = ""  # as searched: accents restored, a follow-up made standalone
     kind: str = "fact"
     sentences: tuple[ShownSentence, ...] = ()
+    notice: str | None = None  # e.g. the article an earlier turn came from has since been removed
 
     def as_turn(self) -> Turn:
         """This answer as an earlier turn of the conversation: the question as typed, the answer

@@ -3,6 +3,7 @@ import os
 os.environ["HF_HUB_OFFLINE"] = "1"  # no test may reach a model hub
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
+import shutil  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
@@ -43,3 +44,17 @@ def neural_rag(corpus_index, embedder):
     from rag import store
 
     return RAG(store.load(corpus_index), embedder, reader="neural")
+
+
+@pytest.fixture
+def collection(tmp_path, corpus_index, embedder):
+    """A writable corpus folder holding the shipped articles, indexed (vectors reused from the
+    session's index, so nothing is embedded twice)."""
+    corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
+    shutil.copytree(CORPUS, corpus)
+    shutil.copytree(corpus_index, index_dir)
+    ingest([corpus], index_dir, embedder, progress=False)
+    from rag import RAG, store  # noqa: E402 — as in the fixtures above
+
+    rag = RAG(store.load(index_dir), embedder, index_dir=index_dir, reader="rules")
+    return rag, corpus

@@ -200,3 +200,52 @@ def test_token_link_opens_the_chat_and_nothing_opens_without_it(rag, browser, tm
         assert page.url == url + "/"  # the token left the address bar for a cookie
         answer = ask_in_page(page, QUESTION)
         assert answer.locator(".rag-short").inner_text() == ANSWER
+
+
+def test_a_source_opens_its_article_and_an_admin_uploads_an_article_then_asks_about_it(collection, browser, tmp_path):
+    rag, corpus = collection
+    article = tmp_path / "chuyen-doi-so.txt"
+    article.write_text(
+        "Hà Giang tổng kết năm đầu chuyển đổi số cấp xã\nThứ Sáu, 20/11/2026\n\n"
+        "Ngày 20/11/2026, Ban Chỉ đạo chuyển đổi số tỉnh Hà Giang tổ chức hội nghị tổng kết. Năm 2026, toàn tỉnh "
+        "có 1.250 thủ tục hành chính được cung cấp trực tuyến toàn trình.\n\nTuấn Minh\n", encoding="utf-8")
+    config = settings(tmp_path, corpus=corpus, admin_token="admin-secret")
+    with outbound_connections() as outbound, live_server(create_app(rag, config)) as url:
+        reader = browser.new_page(viewport={"width": 1100, "height": 900}, locale="vi-VN")
+        reader.goto(url + "/")
+        reader.get_by_role("tab", name="Bài viết").click()
+        assert reader.locator("#rag-articles").get_by_text("Bắc Quang").count() >= 1
+        assert not reader.locator("#rag-admin").first.is_visible()  # no admin token: no upload, no delete
+
+        page = browser.new_page(viewport={"width": 1100, "height": 900}, locale="vi-VN")
+        watch = Watch().attach(page)
+        page.goto(url + "/?admin_token=admin-secret")  # sets the HttpOnly cookie, drops the token from the address
+        assert "admin_token" not in page.url
+        answer = ask_in_page(page, QUESTION)
+        answer.locator(".rag-source summary").first.click()
+        with page.expect_popup() as opened:
+            answer.locator(".rag-article-link").first.click()
+        full = opened.value
+        full.locator("mark.rag-answer").first.wait_for(timeout=10_000)
+        assert full.locator("mark.rag-answer").inner_text() == ANSWER
+        assert full.locator("h1").inner_text().startswith("Công tác lý luận chính trị")
+        cited = full.locator("#cited").bounding_box()
+        assert 0 <= cited["y"] < 900  # scrolled to the passage
+        assert ANSWER in "".join(full.locator("mark.rag-cited").all_inner_texts())  # the passage is marked
+
+        page.get_by_role("tab", name="Bài viết").click()
+        page.locator("#rag-admin").first.wait_for(timeout=10_000)
+        page.locator("#rag-upload-files input[type=file]").set_input_files(str(article))
+        page.locator("#rag-upload-files").get_by_text("chuyen-doi-so.txt").first.wait_for(timeout=20_000)
+        page.locator("#rag-upload").click()
+        jobs = page.locator("#rag-jobs textarea")
+        wait_for(lambda: "xong" in jobs.input_value(), timeout=120, what="the upload indexed")
+        wait_for(lambda: page.locator("#rag-articles").get_by_text("Hà Giang tổng kết").count() == 1,
+                 timeout=20, what="the new article listed")
+        page.get_by_role("tab", name="Hỏi đáp").click()
+        about = ask_in_page(page, "Hà Giang có bao nhiêu thủ tục hành chính được cung cấp trực tuyến toàn trình?",
+                            answers_before=1)
+        assert "1.250" in about.locator(".rag-short").inner_text()
+        assert about.locator(".rag-source summary").first.inner_text().startswith("[1] Hà Giang tổng kết")
+    assert (corpus / "chuyen-doi-so.txt").is_file()
+    assert watch.foreign_requests(url) == [] and watch.errors == [] and outbound == []
