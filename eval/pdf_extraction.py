@@ -132,8 +132,8 @@ def measure() -> dict:
 
 
 def table(results: dict) -> str:
-    rows = ["| library · layout | sentences identical | words split | diacritics intact | paragraphs as blocks "
-            "| s/page |", "|---|---|---|---|---|---|"]
+    rows = [("| library · layout | sentences identical | words split | diacritics intact | paragraphs as blocks "
+             "| s/page |"), "|---|---|---|---|---|---|"]
     rows += [f"| {name} | {r['sentences_identical']:.1%} | {r['words_split']:.2%} | {r['diacritics_intact']:.2%} "
              f"| {r['paragraphs_as_blocks']:.1%} | {r['seconds_per_page']:.3f} |" for name, r in results.items()]
     return "\n".join(rows)

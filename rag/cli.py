@@ -205,9 +205,9 @@ def serve_command(
     except (*USER_ERRORS, FeedbackProblem) as problem:
         fail(str(problem))
     url = local_url(host, port)
-    _say_how_documents_are_managed()
     typer.echo(f"Trò chuyện: {url}/  ·  API: {url}/docs  ·  Ctrl+C để dừng"
                + (f"\nQua reverse proxy: https://<máy chủ proxy>{root_path}/" if root_path else ""))
+    _say_how_documents_are_managed()
     uvicorn.run(web, host=host, port=port, root_path=root_path, log_level="warning", access_log=False)
 
 

@@ -67,5 +67,5 @@ def _cite(index: Index, chunk: Chunk, score: float, span: tuple[int, int] | None
         doc_id=doc.doc_id, title=doc.title, date=doc.date, author=doc.author, source=doc.source,
         chunk_id=chunk.chunk_id, text=chunk.text, start=chunk.start, end=chunk.end,
         answer_start=span[0] if span else None, answer_end=span[1] if span else None, score=round(score, 6),
-        url=doc.url, page=doc.page_at(chunk.start),
+        url=doc.url, page=doc.page_at(chunk.start), attribution=doc.attribution,
     )

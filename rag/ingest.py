@@ -59,7 +59,7 @@ def ingest(
     report = IngestReport()
     pages = _read_pages(paths, report)
     if not pages:
-        raise NothingIngested("\n".join(report.problems) or "no .txt, .md or .html files found")
+        raise NothingIngested("\n".join(report.problems) or f"no {', '.join(SUFFIXES)} files found")
     documents = _clean(pages, report)
     if not documents:
         raise NothingIngested("\n".join(report.problems))

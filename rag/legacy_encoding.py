@@ -17,8 +17,8 @@ GRAVE, HOOK, TILDE, ACUTE, DOT = "\u0300", "\u0309", "\u0303", "\u0301", "\u0323
 CIRCUMFLEX, BREVE = "\u0302", "\u0306"
 
 # TCVN 5712:1993 VN3: one byte per lowercase letter, in the order base letter, then with grave,
-# hook, tilde, acute, dot below (an ASCII base is itself). Of the capitals it has only the seven
-# below; a capital with a tone mark was typed in a ".VnTimeH" font with the lowercase code.
+# hook, tilde, acute, dot below (an ASCII base is itself). Of the capitals it has only Ă Â Ê Ô Ơ Ư Đ;
+# a capital with a tone mark was typed in a ".VnTimeH" font with the lowercase code.
 _TCVN3_ROWS = {
     "a": (0x61, 0xB5, 0xB6, 0xB7, 0xB8, 0xB9), "ă": (0xA8, 0xBB, 0xBC, 0xBD, 0xBE, 0xC6),
     "â": (0xA9, 0xC7, 0xC8, 0xC9, 0xCA, 0xCB), "e": (0x65, 0xCC, 0xCE, 0xCF, 0xD0, 0xD1),
@@ -83,7 +83,7 @@ def to_unicode(text: str, encoding: str) -> str:
 
 def detect(text: str) -> str | None:
     """"TCVN3" or "VNI" when the text is typed in that encoding, None when it is not (Unicode, or
-    another language); AmbiguousEncoding when some of it is and some of it is Unicode."""
+    another language); AmbiguousEncoding when part of it is and part is Unicode or the other one."""
     chars = set(text)
     if not any(chars & foreign for foreign in _FOREIGN.values()):
         return None  # no code of either table: the fast way out for ordinary text
@@ -94,7 +94,8 @@ def detect(text: str) -> str | None:
         return None
     unicode_words = sum(1 for w in words if _UNICODE_ONLY.search(w))
     if unicode_words or found[other] * 2 > found[best]:
-        raise AmbiguousEncoding(f"{found[best]} words look typed in {best}, {unicode_words} in Unicode")
+        raise AmbiguousEncoding(f"{found[best]} words look typed in {best}, {found[other]} in {other}, "
+                                f"{unicode_words} in Unicode")
     return best
 
 

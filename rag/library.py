@@ -146,11 +146,14 @@ def store_upload(corpus: Path, name: str, data: bytes) -> Path:
 
 
 def writable_problem(corpus: Path) -> str | None:
-    """Why uploads cannot be stored in `corpus`, if they cannot."""
-    probe = corpus if corpus.exists() else corpus.parent
-    if not probe.is_dir() or not os.access(probe, os.W_OK):
-        return (f"Thư mục bài viết {corpus} không ghi được: tải lên và xoá bài từ web bị tắt. "
-                "Đặt RAG_CORPUS=/đường/dẫn/ghi-được.")
+    """Why uploads cannot be stored in `corpus`, if they cannot. It must already exist: from a wheel
+    install the default (the repository's corpus/) does not, and nothing should appear in site-packages."""
+    if not corpus.is_dir():
+        return (f"Thư mục bài viết {corpus} không có: tải lên và gỡ bài từ web bị tắt. "
+                "Tạo thư mục rồi đặt RAG_CORPUS=/đường/dẫn/thư-mục.")
+    if not os.access(corpus, os.W_OK):
+        return (f"Thư mục bài viết {corpus} không ghi được: tải lên và gỡ bài từ web bị tắt. "
+                "Cấp quyền ghi hoặc đặt RAG_CORPUS=/đường/dẫn/ghi-được.")
     return None
 
 

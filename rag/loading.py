@@ -259,7 +259,7 @@ def unicode_text(path: Path, text: str) -> str:
     try:
         encoding = legacy_encoding.detect(text)
     except legacy_encoding.AmbiguousEncoding as mixed:
-        raise FileProblem(f"{path}: text mixes an old Vietnamese encoding and Unicode ({mixed}); convert it with "
+        raise FileProblem(f"{path}: text only partly in an old Vietnamese encoding ({mixed}); convert it with "
                           "UniKey's converter (source TCVN3 or VNI, target Unicode) and ingest it again.") from None
     return legacy_encoding.to_unicode(text, encoding) if encoding else text
 

@@ -27,9 +27,9 @@ def read_docx(path: Path, data: bytes) -> RawPage:
     try:
         document = docx.Document(io.BytesIO(data))
         lines = [line for block in document.iter_inner_content() for line in _block_lines(block)]
-    except Exception as error:  # a damaged part fails in the zip reader, the XML parser or python-docx
-        raise FileProblem(f"{path}: damaged Word file ({type(error).__name__}: {error}); open it in Word or "
-                          "LibreOffice and save it again as .docx.") from None
+    except Exception as error:  # noqa: BLE001 (a damaged part fails in the zip reader, the XML parser or python-docx)
+        raise FileProblem(f"{path}: damaged Word file ({type(error).__name__}: {' '.join(str(error).split())}); "
+                          "open it in Word or LibreOffice and save it again as .docx.") from None
     core = document.core_properties
     created = core.created if core.created != _template_created() else None
     return RawPage(

@@ -1,5 +1,6 @@
 """A PDF's text layer as a RawPage, read with pdfminer.six (measured against pypdf in
-eval/pdf_extraction.py: the same characters, and only pdfminer groups lines into blocks).
+eval/pdf_extraction.py: the same characters; only pdfminer hands over paragraphs as blocks in two
+columns too, where pypdf's layout mode runs the columns together).
 
 pdfminer's layout analysis groups a page's characters into lines and its lines into text boxes by
 their spacing, so a box is a block of the layout: a paragraph, a caption, a running header. From
@@ -33,7 +34,8 @@ from .text import nfc
 SCANNED = "PDF này không có lớp chữ (ảnh quét); cần nhận dạng chữ (OCR) trước"
 EDGE = 0.1  # the top and bottom tenth of a page: where running headers, footers and page numbers sit
 SHORT_CHARS = 10  # a wrapped line stops at most a word short of its box's edge; a paragraph's last line more
-_PAGE_NUMBER = re.compile(r"(?:trang|page)?\s*[-–—]?\s*\d{1,3}\s*(?:(?:/|trên|of)\s*\d{1,3})?\s*[-–—]?", re.I)
+_PAGE_NUMBER = re.compile(r"(?:trang|page)?\s*[-–—]?\s*\d{1,3}\s*(?:(?:/|trên|of)\s*\d{1,3})?\s*[-–—]?",
+                          re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…:;\"”»)]$")
 _LIGATURES = {c: unicodedata.normalize("NFKC", chr(c)) for c in range(0xFB00, 0xFB07)}  # "ﬁ" → "fi"
 
@@ -82,9 +84,9 @@ def _layouts(path: Path, data: bytes) -> tuple[PDFDocument, list[LTPage]]:
     except PDFEncryptionError:  # a wrong (here: empty) password, or a protection pdfminer cannot open
         raise FileProblem(f"{path}: PDF is protected by a password; open it with the password and save it as a "
                           "PDF without one, then ingest that.") from None
-    except Exception as error:  # a damaged file can break the parser anywhere, in any way
-        raise FileProblem(f"{path}: damaged PDF ({type(error).__name__}: {error}); open it in a PDF viewer and "
-                          "save or print it as a new PDF.") from None
+    except Exception as error:  # noqa: BLE001 (a damaged file can break the parser anywhere, in any way)
+        raise FileProblem(f"{path}: damaged PDF ({type(error).__name__}: {' '.join(str(error).split())}); "
+                          "open it in a PDF viewer and save or print it as a new PDF.") from None
     if not layouts:
         raise FileProblem(f"{path}: damaged PDF (no pages found); open it in a PDF viewer and save it again.")
     return document, layouts

@@ -94,7 +94,8 @@ def catalogue_html(answer: Answer) -> str:
 
 
 def source_html(number: int, citation: Citation, base: str = "") -> str:
-    meta = " · ".join(x for x in (vi_date(citation.date), citation.author) if x)
+    credit = citation.attribution and f"Theo {citation.attribution}"
+    meta = " · ".join(x for x in (vi_date(citation.date), citation.author, credit) if x)
     passage = highlighted(citation.text, citation.answer_start, citation.answer_end)
     return (
         f'<li class="rag-source"><details><summary>[{number}] {text(citation.title)}'

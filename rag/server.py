@@ -96,6 +96,7 @@ class CitationOut(BaseModel):
     score: float
     url: str | None = Field(None, description="Địa chỉ của bài viết, khi nguồn có ghi.")
     page: int | None = Field(None, description="Trang (PDF) chứa đoạn trích.")
+    attribution: str | None = Field(None, description="Nguồn mà bài dẫn lại (“Theo Reuters” → Reuters).")
 
 
 class SentenceOut(BaseModel):

@@ -70,6 +70,7 @@ class Citation:
     score: float
     url: str | None = None  # the article's address, when its source gave one
     page: int | None = None  # the PDF page the passage starts on
+    attribution: str | None = None  # the outlet the article credits ("Theo Reuters")
 
 
 @dataclass(frozen=True)

@@ -149,10 +149,15 @@ def test_two_uploads_at_once_both_end_indexed_and_names_differing_in_extension_s
 
 def test_an_article_from_outside_the_corpus_folder_is_not_removed_from_the_web(rag, tmp_path):
     # The session index was ingested from the repository's corpus/, not from this corpus folder.
-    with client(rag, tmp_path / "elsewhere", tmp_path) as web:
+    elsewhere = tmp_path / "elsewhere"
+    with client(rag, elsewhere, tmp_path) as web:
+        missing = web.post("/api/documents", files={"file": ("a.txt", ARTICLE.encode())}, headers=ADMIN)
+        assert missing.status_code == 503 and "RAG_CORPUS" in missing.json()["detail"]  # as from a wheel install
+        elsewhere.mkdir()
         reply = web.delete("/api/documents/000_ab156e6516d54533", headers=ADMIN)
         assert reply.status_code == 409 and "rag remove 000_ab156e6516d54533" in reply.json()["detail"]
         assert web.delete("/api/documents/no-such-article", headers=ADMIN).status_code == 404
+    assert list(elsewhere.iterdir()) == []
 
 
 def test_the_list_pages_and_searches_by_title(rag, tmp_path):

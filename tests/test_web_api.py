@@ -22,11 +22,11 @@ from rag.server import create_app, exposure_problem
 from .web_support import ANSWER, QUESTION, live_server, wait_for
 
 ANSWER_KEYS = ["question", "answer", "sentence", "abstained", "confidence", "citations", "timings_ms",
-               "resolved_question", "kind", "sentences"]
+               "resolved_question", "kind", "sentences", "notice"]
 EARLIER = {"question": "Phong Thổ có bao nhiêu đảng viên?", "answer": "tổng số 3.517 đảng viên",
            "doc_id": "002_30ff043197b154a6"}
 CITATION_KEYS = {"doc_id", "title", "date", "author", "source", "chunk_id", "text", "start", "end",
-                 "answer_start", "answer_end", "score", "url"}
+                 "answer_start", "answer_end", "score", "url", "page", "attribution"}
 
 
 def make_app(rag, tmp_path, **settings):
