@@ -70,6 +70,19 @@ class Refused(BaseModel):
     reason: str
 
 
+class Problem(BaseModel):
+    detail: str
+
+
+_ADMIN = {401: {"model": Problem, "description": "Thiếu token quản trị hoặc sai."},
+          403: {"model": Problem, "description": "Chức năng quản trị đang tắt (RAG_ADMIN_TOKEN chưa đặt)."},
+          503: {"model": Problem, "description": "Thư mục bài viết (RAG_CORPUS) không có hoặc không ghi được."}}
+_UPLOAD_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"],
+    "properties": {"file": {"type": "array", "items": {"type": "string", "format": "binary"},
+                            "description": "Một hay nhiều tệp .txt .md .html .pdf .docx."}}}}}}}
+
+
 class UploadOut(BaseModel):
     accepted: list[str]
     refused: list[Refused]
@@ -99,7 +112,8 @@ def add_document_routes(app: FastAPI, rag, settings: Settings) -> CollectionWork
                 "documents": [vars(d) for d in found.documents]}
 
     @app.get("/api/documents/{doc_id}", response_model=FullDocument, tags=["documents"],
-             responses={404: {"description": "Không có bài này."}, 410: {"description": "Bài đã được gỡ."}})
+             responses={404: {"model": Problem, "description": "Không có bài này."},
+                        410: {"model": Problem, "description": "Bài đã được gỡ."}})
     def read_document(doc_id: str):
         """Một bài với toàn văn đã làm sạch."""
         try:
@@ -108,7 +122,12 @@ def add_document_routes(app: FastAPI, rag, settings: Settings) -> CollectionWork
             return JSONResponse({"detail": str(problem)}, problem.status)
         return {**vars(doc), "pages": list(doc.pages)}
 
-    @app.post(UPLOAD_PATH, response_model=UploadOut, status_code=202, tags=["documents"])
+    refusals = {status: {"model": UploadOut, "description": what} for status, what in (
+        (400, "Tên tệp không hợp lệ."), (409, "Trùng nội dung với bài đã có."), (413, "Tệp quá lớn."),
+        (415, "Định dạng không nhận, hoặc nội dung không đúng đuôi tệp."), (422, "Tệp không đọc được thành bài viết."))}
+
+    @app.post(UPLOAD_PATH, response_model=UploadOut, status_code=202, tags=["documents"],
+              responses={**_ADMIN, **refusals}, openapi_extra=_UPLOAD_BODY)
     async def upload(request: Request):
         """Tải lên một hay nhiều tệp (trường `file`; .txt .md .html .pdf .docx); được nhận thì lưu vào
         thư mục bài viết và lập chỉ mục ở nền, lần lượt từng việc. Cần token quản trị."""
@@ -118,7 +137,8 @@ def add_document_routes(app: FastAPI, rag, settings: Settings) -> CollectionWork
         form = await request.form(max_files=MAX_FILES_PER_UPLOAD, max_fields=MAX_FILES_PER_UPLOAD)
         uploads = [f for f in form.getlist("file") if hasattr(f, "filename")]
         if not uploads:
-            return JSONResponse({"detail": "Không có tệp nào: gửi multipart với trường file."}, 422)
+            return JSONResponse({"accepted": [], "job": None, "refused": [
+                {"file": "", "status": 422, "reason": "Không có tệp nào: gửi multipart với trường file."}]}, 422)
         accepted, refused = [], []
         for item in uploads:
             data = await item.read(settings.max_upload_bytes + 1)
@@ -135,7 +155,9 @@ def add_document_routes(app: FastAPI, rag, settings: Settings) -> CollectionWork
         return JSONResponse(_jsonable(body), 202 if accepted else max(r["status"] for r in refused))
 
     @app.delete("/api/documents/{doc_id}", response_model=JobOut, status_code=202, tags=["documents"],
-                responses={409: {"description": "Bài không nằm trong thư mục bài viết."}})
+                responses={**_ADMIN, 404: {"model": Problem, "description": "Không có bài này."},
+                           409: {"model": Problem, "description": "Bài không nằm trong thư mục bài viết."},
+                           410: {"model": Problem, "description": "Bài đã được gỡ."}})
     def remove_document(doc_id: str, request: Request):
         """Gỡ một bài khỏi thư mục bài viết và khỏi chỉ mục (ở nền). Cần token quản trị."""
         refusal = admin_problem(request)
@@ -155,7 +177,8 @@ def add_document_routes(app: FastAPI, rag, settings: Settings) -> CollectionWork
         """Các việc tải lên / gỡ bài gần đây, mới nhất trước."""
         return [_jsonable(vars(job)) for job in worker.jobs()]
 
-    @app.get("/api/jobs/{job_id}", response_model=JobOut, tags=["documents"])
+    @app.get("/api/jobs/{job_id}", response_model=JobOut, tags=["documents"],
+             responses={404: {"model": Problem, "description": "Không có việc này."}})
     def read_job(job_id: str):
         job: Job | None = worker.job(job_id)
         return _jsonable(vars(job)) if job else JSONResponse({"detail": f"Không có việc {job_id!r}."}, 404)

@@ -187,13 +187,14 @@ def test_every_citation_offset_matches_the_document(rag):
 def test_json_schema_is_the_documented_one(rag):
     data = rag.ask("Khẩu hiệu hành động của ngành Tuyên giáo Lai Châu là gì?").to_dict()
     assert list(data) == ["question", "answer", "sentence", "abstained", "confidence", "citations",
-                          "timings_ms", "resolved_question", "kind", "sentences"]
-    assert data["kind"] == "fact" and data["sentences"] == []
+                          "timings_ms", "resolved_question", "kind", "sentences", "notice"]
+    assert data["kind"] == "fact" and data["sentences"] == [] and data["notice"] is None
     assert data["resolved_question"] == data["question"]
     assert set(data["timings_ms"]) == {"retrieve", "answer", "total"}
     assert set(data["citations"][0]) == {
         "doc_id", "title", "date", "author", "source", "chunk_id", "text", "start", "end",
-        "answer_start", "answer_end", "score", "url"}
+        "answer_start", "answer_end", "score", "url", "page", "attribution"}
+    assert data["citations"][0]["page"] is None  # a .txt article has no pages
     assert 0.0 <= data["confidence"] <= 1.0
 
 
