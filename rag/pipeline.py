@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import catalogue, compose, diacritics, followup, library, overview, store
 from .embedding import Embedder, make_embedder
-from .reader import READERS, Reader, load_span_model, make_reader
+from .reader import READERS, TRAINED, Reader, load_span_model, make_reader
 from .retrieval import Filters, HybridRetriever
 from .text import InvalidQuestion, validate_question
 from .types import Answer, Hit, Turn
@@ -43,7 +43,7 @@ class RAG:
         self.mode = mode
         self.index_dir = index_dir
         self.reader_name = reader or _configured_reader()
-        self.span_model = load_span_model() if self.reader_name == "neural" else None
+        self.span_model = load_span_model() if self.reader_name in TRAINED else None
         self._loaded = self._prepare(index)
         self._refresh_lock = threading.Lock()
         self.threshold = self.reader.calibration["threshold"]
@@ -76,7 +76,7 @@ class RAG:
             return True
 
     def _prepare(self, index: store.Index) -> _Loaded:
-        return _Loaded(index, HybridRetriever(index, self.mode), make_reader(index, self.span_model))
+        return _Loaded(index, HybridRetriever(index, self.mode), make_reader(index, self.reader_name, self.span_model))
 
     def ask(self, question: str, k: int = 5, filters: Filters = Filters(),
             history: Sequence[Turn | dict] = ()) -> Answer:

@@ -101,6 +101,25 @@ def test_the_answer_sentence_is_one_index_sentence(neural_rag):
     assert result.sentence in {s.text for s in neural_rag.index.sentences}
 
 
+@pytest.fixture(scope="module")
+def combined_rag(rag):
+    from rag import RAG
+
+    return RAG(rag.index, rag.embedder, reader="combined")
+
+
+def test_combined_reader_marks_the_span_the_rules_cannot_narrow_and_keeps_what_they_can(rag, combined_rag):
+    question = "Năm 2023, tỉnh Quảng Trị ban hành đề án và nghị quyết về vấn đề gì?"
+    rules, combined = rag.ask(question), combined_rag.ask(question)
+    assert len(rules.answer) >= 0.6 * len(rules.sentence)  # no typed phrase to take: most of the sentence
+    assert combined.sentence == rules.sentence and combined.confidence == rules.confidence
+    assert "hệ thống chính trị" in combined.answer and len(combined.answer) < 0.6 * len(combined.sentence)
+    cited = next(c for c in combined.citations if c.answer_start is not None)
+    assert cited.text[cited.answer_start:cited.answer_end] == combined.answer  # exact document offsets
+    for typed in ("Phong Thổ có bao nhiêu đảng viên?", "Khẩu hiệu hành động của Ngành Tuyên giáo Lai Châu là gì?"):
+        assert combined_rag.ask(typed).answer == rag.ask(typed).answer  # what the rules narrow stays theirs
+
+
 def test_a_short_training_run_lowers_the_loss(tmp_path):
     from training import train
 

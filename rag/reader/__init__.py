@@ -1,5 +1,6 @@
-"""Readers: the hand-written rules (`rules.py`) and the trained span model (`neural.py`,
-`span_model.py`) side by side, with one `run(question, query_vector, hits) -> Reading`.
+"""Readers: the hand-written rules (`rules.py`), the trained span model (`neural.py`,
+`span_model.py`) and the two together (`combined.py`) side by side, with one
+`run(question, query_vector, hits) -> Reading`.
 torch is imported only when the trained reader is loaded."""
 from __future__ import annotations
 
@@ -9,13 +10,15 @@ from typing import TYPE_CHECKING, Union
 
 if TYPE_CHECKING:
     from ..store import Index
+    from .combined import CombinedReader
     from .neural import NeuralReader
     from .rules import ExtractiveReader
     from .span_model import SpanModel
 
-READERS = ("neural", "rules")
+READERS = ("combined", "neural", "rules")
+TRAINED = ("combined", "neural")  # the readers that load the span model
 WEIGHTS = Path(__file__).with_name("span-reader.safetensors")
-Reader = Union["NeuralReader", "ExtractiveReader"]
+Reader = Union["CombinedReader", "NeuralReader", "ExtractiveReader"]
 
 
 class ReaderProblem(Exception):
@@ -32,12 +35,17 @@ def load_span_model() -> "SpanModel":
     return SpanModel.from_trained(WEIGHTS)
 
 
-def make_reader(index: "Index", span_model: "SpanModel | None") -> Reader:
+def make_reader(index: "Index", name: str, span_model: "SpanModel | None" = None) -> Reader:
     from .rules import ExtractiveReader
 
     rules = ExtractiveReader(index)
-    if span_model is None:
+    if name == "rules":
         return rules
     from .neural import NeuralReader
 
-    return NeuralReader(index, rules, span_model)
+    neural = NeuralReader(index, rules, span_model or load_span_model())
+    if name == "neural":
+        return neural
+    from .combined import CombinedReader
+
+    return CombinedReader(rules, neural)

