@@ -1,8 +1,9 @@
 """The ask pipeline, top to bottom: check the question and the conversation so far, restore the
 accents of a question typed without them, answer a question about the collection from its list of
 articles, make a follow-up standalone, embed, retrieve, then read a fact (or pick the sentences of an
-overview) and cite. The reader is the hand-written rules (`RAG_READER=rules`, the default) or the
-trained span model (`RAG_READER=neural`, docs/reader.md)."""
+overview) and cite. The reader is the rules with the trained span model marking what they cannot
+narrow (`RAG_READER=combined`, the default), the hand-written rules alone (`rules`) or the span model
+alone (`neural`, docs/reader.md)."""
 from __future__ import annotations
 
 import dataclasses
