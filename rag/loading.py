@@ -173,7 +173,7 @@ def clean_page(page: RawPage, doc_id: str, repeated: set[str] = frozenset()) -> 
     if not title:
         title, title_page = (kept.pop(0), kept_pages.pop(0)) if kept else ("", 1)
     if not kept:
-        raise FileProblem(f"{page.path}: no article text left after cleaning; check the file.")
+        raise FileProblem(_nothing_left(page, lines[first:], repeated))
     # A headless file has no site chrome: its last lines as written are the byline ("* …" marks a footnote that
     # tidying unmarks), and a line repeated across its folder is a reporter's name, not a footer.
     author, attribution = find_byline([" ".join(line.split()) for line in page.lines] if page.headless else kept)
@@ -188,6 +188,14 @@ def clean_page(page: RawPage, doc_id: str, repeated: set[str] = frozenset()) -> 
         attribution=attribution,
         pages=_page_starts([title, *kept], [title_page, *kept_pages]) if page.line_pages else (),
     )
+
+
+def _nothing_left(page: RawPage, body: list[str], repeated: set[str]) -> str:
+    if body and all(_key(line) in repeated or _is_furniture(line) for line in body):
+        # Lines found in two files of a folder are taken for site chrome: a copy loses all of them.
+        return (f"{page.path}: every line is also in another file of this folder (a copy of another "
+                "article?); remove the copy, or ingest it from a folder of its own.")
+    return f"{page.path}: no article text left after cleaning; check the file."
 
 
 def _page_starts(parts: list[str], on_pages: list[int]) -> tuple[int, ...]:

@@ -217,3 +217,12 @@ def test_markdown_front_matter_is_metadata(tmp_path):
     assert (doc.title, doc.date, doc.author, doc.url) == ("Kế hoạch tuyên truyền năm 2024", "2024-03-05",
                                                           "Ban Tuyên giáo", "https://example.vn/ke-hoach")
     assert "title:" not in doc.text and "12 nội dung trọng tâm" in doc.text
+
+
+def test_a_copy_of_an_article_in_the_same_folder_is_named_as_a_copy(tmp_path):
+    original = next(CORPUS.glob("*.txt"))
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_bytes(original.read_bytes())
+    pages = [read_page(tmp_path / "a.txt"), read_page(tmp_path / "b.txt")]
+    with pytest.raises(FileProblem, match="every line is also in another file of this folder"):
+        clean_page(pages[1], "b", repeated_lines(pages))
