@@ -6,7 +6,6 @@ these functions; indexing itself is the one incremental ingest (`ingest.py`).
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import tempfile
@@ -17,7 +16,7 @@ from pathlib import Path
 from . import diacritics
 from .embedding import Embedder
 from .ingest import ChunkSettings, index_documents
-from .loading import SUFFIXES, FileProblem, clean_page, read_page
+from .loading import SUFFIXES, FileProblem, clean_page, content_hash, read_page
 from .store import Index
 from .types import Document
 
@@ -122,8 +121,9 @@ def check_upload(name: str, data: bytes, index: Index, max_bytes: int) -> Docume
             doc = clean_page(read_page(path), path.stem)
         except FileProblem as problem:
             raise DocumentProblem(str(problem).replace(str(path), name), 422) from None
-    same = _text_hash(doc)
-    twin = next((d for d in index.documents.values() if _text_hash(d) == same), None)
+    # The index already holds each document's content hash: no article is re-read to compare.
+    same = content_hash(doc)
+    twin = next((index.documents[i] for i, info in index.manifest["documents"].items() if info["sha256"] == same), None)
     if twin is not None:
         raise DocumentProblem(f"{name}: trùng nội dung với bài đã có “{twin.title}” ({twin.doc_id}).", 409)
     return doc
@@ -176,7 +176,3 @@ def _vi_time(iso: str) -> str:
     """"2026-12-01T15:29:27+0000" → "01/12/2026 15:29"."""
     match = re.match(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)", iso)
     return f"{match[3]}/{match[2]}/{match[1]} {match[4]}:{match[5]}" if match else iso
-
-
-def _text_hash(doc: Document) -> str:
-    return hashlib.sha256(re.sub(r"\s+", " ", doc.text).strip().encode("utf-8")).hexdigest()
