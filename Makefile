@@ -61,6 +61,7 @@ train-reader: install
 		--synthetic $(RUNS)/synthetic.jsonl --synthetic-limit 10000 --eval-every 100 --max-steps 300
 	$(PY) -m training.choose $(RUNS)/stage1 $(RUNS)/stage2 --to rag/reader/span-reader.safetensors
 	$(PY) eval/calibrate.py --reader neural
+	$(PY) eval/calibrate.py --reader combined
 
 clean:
 	rm -rf $(VENV) $(INDEX)/gen-* $(INDEX)/CURRENT $(INDEX)/.lock

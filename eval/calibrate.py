@@ -1,9 +1,11 @@
 """Fit a reader's confidence and abstention threshold on XQuAD-vi.
 
-    python eval/calibrate.py [--reader rules|neural] [path/to/xquad.vi.json]
+    python eval/calibrate.py [--reader rules|neural|combined] [path/to/xquad.vi.json]
 
 The rules reader is fitted on the dev split (articles 0–23, where it was tuned); the trained
-reader on articles 16–23, which reached its training in no language.
+reader on articles 16–23, which reached its training in no language; the combined reader's
+rescue (the span model vouching for a sentence the rules are unsure of) on articles 16–23 too,
+over the readings the rules are unsure of.
 
 Positives: dev questions read from the full dev index, labelled by whether the answer or
 its sentence contains a gold answer. Negatives: the same questions read with their own
@@ -23,7 +25,7 @@ import numpy as np
 
 from rag import RAG
 from rag.evaluation import contains, load_squad, squad_rag
-from rag.reader import neural, rules
+from rag.reader import combined, neural, rules
 from rag.reader.questions import question_type
 from rag.reader.rules import forced_abstention
 
@@ -32,6 +34,7 @@ READERS = {  # split, features, file
               rules.CALIBRATION),
     "neural": ("val", ["span_margin", "span_share", "sentence_rank", "overlap", "dense", "answer_typed"],
                neural.CALIBRATION),
+    "combined": ("val", ["span_margin", "rules_confidence"], combined.CALIBRATION),
 }
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared/benchmarks/xquad-vi/xquad.vi.json"
 
@@ -55,6 +58,28 @@ def reader_rows(rag: RAG, dataset, names: list[str]) -> tuple[np.ndarray, np.nda
     return np.array(features), np.array(labels)
 
 
+def rescue_rows(rag: RAG, dataset) -> tuple[np.ndarray, np.ndarray]:
+    """The rules' unsure readings (0 < confidence < threshold), each with the span model's span
+    in the rules' sentence; labelled by whether that span or sentence contains a gold answer."""
+    reader = rag.reader
+    features, labels = [], []
+    for case in dataset.cases:
+        query = rag.embedder.embed_queries([case.question])[0]
+        hits = rag.retriever.run(case.question, query, 40)
+        for held_out in (False, True):
+            kept = [h for h in hits if not (held_out and h.chunk.doc_id == case.doc_id)][:5]
+            reading = reader.rules.run(case.question, query, kept)
+            if reading.sentence is None or not 0 < reading.confidence < reader.calibration["threshold"]:
+                continue
+            marked = reader.neural.span_in_sentence(case.question, reading.sentence)
+            if marked is None:
+                continue
+            answer = rag.index.documents[reading.hits[0].chunk.doc_id].text[slice(*marked.span)]
+            features.append([marked.margin, reading.confidence])
+            labels.append(float(contains([answer, reading.sentence.text], case.answers)))
+    return np.array(features), np.array(labels)
+
+
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, steps: int = 50) -> np.ndarray:
     """Newton's method on the L2-regularised log-loss; returns [bias, weights...]."""
     design = np.hstack([np.ones((len(x), 1)), x])
@@ -75,7 +100,7 @@ def main() -> None:
     split, names, target = READERS[args.reader]
     dataset = load_squad(args.data, split)
     rag = squad_rag(dataset, progress=True, reader=args.reader)
-    x, y = reader_rows(rag, dataset, names)
+    x, y = rescue_rows(rag, dataset) if args.reader == "combined" else reader_rows(rag, dataset, names)
     w = fit_logistic(x, y)
     confidence = 1 / (1 + np.exp(-(w[0] + x @ w[1:])))
     thresholds = np.linspace(0.05, 0.95, 91)

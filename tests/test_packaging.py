@@ -16,4 +16,5 @@ def test_the_wheel_ships_the_chat_stylesheet_and_the_reader(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "rag/ui/chat.css" in names
     assert zipfile.ZipFile(wheel).read("rag/ui/chat.css").decode() == (ROOT / "ui" / "chat.css").read_text()
-    assert {"rag/reader/span-reader.safetensors", "rag/reader/calibration.json"} <= names
+    assert {"rag/reader/span-reader.safetensors", "rag/reader/calibration.json", "rag/reader/neural-calibration.json",
+            "rag/reader/combined-calibration.json"} <= names

@@ -2,13 +2,17 @@
 model's answers, and a training run whose loss falls."""
 import json
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from rag.encoder import E5Port
+from rag.evaluation import contains
 from rag.reader.neural import typed_span, whole_words
 from rag.reader.span_model import SpanModel, read
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -118,6 +122,40 @@ def test_combined_reader_marks_the_span_the_rules_cannot_narrow_and_keeps_what_t
     assert cited.text[cited.answer_start:cited.answer_end] == combined.answer  # exact document offsets
     for typed in ("Phong Thổ có bao nhiêu đảng viên?", "Khẩu hiệu hành động của Ngành Tuyên giáo Lai Châu là gì?"):
         assert combined_rag.ask(typed).answer == rag.ask(typed).answer  # what the rules narrow stays theirs
+
+
+@pytest.fixture(scope="module")
+def amazon(tmp_path_factory, embedder):
+    """XQuAD-vi article 16 (the Amazon rainforest, a validation article), indexed alone."""
+    from rag import RAG, store
+    from rag.evaluation import load_squad
+    from rag.ingest import index_documents
+
+    dataset = load_squad(ROOT.parent / "shared/benchmarks/xquad-vi/xquad.vi.json", "val")
+    folder = tmp_path_factory.mktemp("amazon")
+    index_documents([d for d in dataset.documents if d.doc_id.startswith("16-")], folder, embedder, progress=False)
+    index = store.load(folder)
+    cases = {c.question: c for c in dataset.cases if c.doc_id and c.doc_id.startswith("16-")}
+    return RAG(index, embedder, reader="rules"), RAG(index, embedder, reader="combined"), cases
+
+
+@pytest.mark.parametrize("question", ["Có tổng số bao nhiêu quốc gia kiểm soát khu vực này?",
+                                      "Phần phía nam rừng Amazon đã bị ảnh hưởng chủ yếu bởi hạn hán vào năm nào?"])
+def test_combined_reader_answers_where_the_rules_are_unsure_and_the_model_vouches(amazon, question):
+    rules, combined, cases = amazon
+    unsure, rescued = rules.ask(question), combined.ask(question)
+    assert unsure.abstained and unsure.confidence > 0  # the rules found a sentence but doubted it
+    assert not rescued.abstained and rescued.confidence >= combined.threshold
+    assert contains([rescued.answer], cases[question].answers)
+    cited = next(c for c in rescued.citations if c.answer_start is not None)
+    assert cited.text[cited.answer_start:cited.answer_end] == rescued.answer
+
+
+def test_combined_reader_keeps_the_rules_refusals(rag, combined_rag):
+    question = "Đảng bộ tỉnh Quảng Trị có bao nhiêu đảng viên?"  # the article gives no such count
+    refused = rag.ask(question)
+    assert refused.abstained and refused.confidence == 0.0
+    assert combined_rag.ask(question).abstained
 
 
 def test_a_short_training_run_lowers_the_loss(tmp_path):

@@ -1,55 +1,75 @@
-"""The rules and the trained reader together (`RAG_READER=combined`): the rules choose the sentence
-and, where they can, the short answer; where they cannot narrow it (their answer is most of the
-sentence: a what/why question with no typed phrase to take), the trained reader marks the span,
-provided it finds it in that same sentence.
+"""The rules and the trained reader together (`RAG_READER=combined`, the default): the rules
+choose the sentence; the span model, reading the chunk that holds it, marks the answer inside
+that sentence where the rules cannot narrow it, and vouches for it where the rules are unsure.
 
-Chosen by `python eval/combined_choice.py` on the choosing sets (XQuAD-vi articles 16–23 and the
-facts set): of the policies tried — the trained reader wherever the rules' confidence is below a
-threshold, its span inside the rules' sentence for every question or by question type — this one
-alone raised F1 on 16–23 without lowering it on the facts (docs/reader.md, "Both together").
-The trained reader runs only for those questions, so most questions cost what the rules cost.
+- The rules are sure and their answer is short: theirs stands (a count with its unit, a date, a
+  person they found by type).
+- The rules are sure but their answer is most of the sentence (a what/why question with no typed
+  phrase to take): the model's span inside it, if it would rather answer than not.
+- The rules are unsure (0 < confidence < threshold): the model's span inside their sentence is
+  answered when its calibrated confidence — a logistic over the span's margin over "no answer"
+  and the rules' confidence, fitted by `python eval/calibrate.py --reader combined` on XQuAD-vi
+  articles 16–23 with held-out-paragraph negatives — reaches the threshold. A refusal of the
+  rules' own (confidence 0: the asked type, year or article is not the one read) stays one.
+
+Chosen by `python eval/combined_choice.py` on XQuAD-vi articles 16–23 and the facts set
+(docs/reader.md, "Both together").
 """
 from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
 
 import numpy as np
 
 from ..types import Hit
-from .neural import NeuralReader
+from .neural import MarkedSpan, NeuralReader
 from .rules import ExtractiveReader, Reading
 
+CALIBRATION = Path(__file__).with_name("combined-calibration.json")
 UNNARROWED_SHARE = 0.6  # the rules' answer covers at least this share of its sentence
 
 
 class CombinedReader:
-    """Same input and output as `ExtractiveReader.run`; the confidence is the rules'."""
+    """Same input and output as `ExtractiveReader.run`."""
 
-    def __init__(self, rules: ExtractiveReader, neural: NeuralReader) -> None:
+    def __init__(self, rules: ExtractiveReader, neural: NeuralReader, rescue: dict | None = None) -> None:
         self.rules = rules
         self.neural = neural
         self.index = rules.index
         self.calibration = rules.calibration
+        self.rescue = rescue or json.loads(CALIBRATION.read_text(encoding="utf-8"))
         self.frequency = rules.frequency
 
     def run(self, question: str, query_vector: np.ndarray, hits: list[Hit]) -> Reading:
         reading = self.rules.run(question, query_vector, hits)
-        if not self._unnarrowed(reading):
+        if reading.sentence is None or reading.confidence == 0.0:
             return reading
-        marked = self.neural.run(question, query_vector, hits)
-        if marked.confidence < self.neural.calibration["threshold"] or not self._inside(marked, reading):
+        sure = reading.confidence >= self.calibration["threshold"]
+        if sure and not self._unnarrowed(reading):
             return reading
-        return Reading(reading.hits, reading.sentence, marked.span, reading.confidence,
-                       {**reading.features, "span_from_model": 1.0})
+        marked = self.neural.span_in_sentence(question, reading.sentence)
+        if marked is None:
+            return reading
+        if sure:
+            return self._with_span(reading, marked, reading.confidence) if marked.margin > 0 else reading
+        confidence = self.rescue_confidence(marked, reading.confidence)
+        if confidence < max(self.rescue["threshold"], self.calibration["threshold"]):
+            return reading
+        return self._with_span(reading, marked, confidence)
+
+    def rescue_confidence(self, marked: MarkedSpan, rules_confidence: float) -> float:
+        """How likely the rules' unsure sentence holds the answer, given the model's span in it."""
+        weights = self.rescue["weights"]
+        z = self.rescue["bias"] + weights["span_margin"] * marked.margin + weights["rules_confidence"] * rules_confidence
+        return 1.0 / (1.0 + math.exp(-z))
 
     def _unnarrowed(self, reading: Reading) -> bool:
-        if reading.sentence is None or reading.confidence < self.calibration["threshold"]:
-            return False
         start, end = reading.span or (reading.sentence.start, reading.sentence.end)
         return end - start >= UNNARROWED_SHARE * (reading.sentence.end - reading.sentence.start)
 
-    def _inside(self, marked: Reading, reading: Reading) -> bool:
-        """The model's span lies in the rules' sentence, of the same article."""
-        if marked.sentence is None or marked.span is None or not marked.hits or not reading.hits:
-            return False
-        same_article = marked.hits[0].chunk.doc_id == reading.hits[0].chunk.doc_id
-        sentence = reading.sentence
-        return same_article and sentence.start <= marked.span[0] < marked.span[1] <= sentence.end
+    @staticmethod
+    def _with_span(reading: Reading, marked: MarkedSpan, confidence: float) -> Reading:
+        features = {**reading.features, "span_from_model": 1.0, "span_margin": marked.margin}
+        return Reading(reading.hits, reading.sentence, marked.span, confidence, features)

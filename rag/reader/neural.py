@@ -18,12 +18,13 @@ from __future__ import annotations
 import json
 import math
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from ..store import Index
-from ..types import Hit
+from ..types import Hit, Sentence
 from .questions import asked_date_part, asked_head, question_type
 from .rules import ExtractiveReader, Reading, RankedSentence, forced_abstention
 from .span_model import SpanGuess, SpanModel, read
@@ -35,7 +36,17 @@ CALIBRATION = Path(__file__).with_name("neural-calibration.json")
 WINDOW, STRIDE, TOKEN_BUDGET = 192, 64, 384
 SPANS_PER_WINDOW = 8
 SENTENCE_WEIGHT = 1.0  # how much the rules' sentence score counts beside the span score
+SPANS_PER_SENTENCE = 20  # proposals of one chunk searched for the best one inside a given sentence
 _WORD_CHAR = re.compile(r"\w")
+
+
+@dataclass(frozen=True)
+class MarkedSpan:
+    """The model's span inside a sentence chosen beforehand: document offsets, and its margin
+    over the window's "no answer" score."""
+
+    span: tuple[int, int]
+    margin: float
 
 
 class NeuralReader:
@@ -71,6 +82,23 @@ class NeuralReader:
                      or self.rules.another_year(question, candidate.sentence))
         confidence = 0.0 if forced_abstention(kind, typed) or elsewhere else self._confidence(features)
         return Reading(first, sentence, (sentence.start + start, sentence.start + end), confidence, features)
+
+    def span_in_sentence(self, question: str, sentence: Sentence) -> "MarkedSpan | None":
+        """The model reads the chunk holding `sentence` (its neighbours are context) and marks the
+        best span inside that sentence that passes the typed checks — a count naming the asked
+        unit where the question names one; None when no such span is proposed."""
+        chunk = self.index.chunks[self.index.chunk_positions[sentence.chunk_id]]
+        kind = question_type(question)
+        unit = asked_head(question) if kind == "number" else frozenset()
+        for guess in read(self.model, question, [chunk.text], SPANS_PER_SENTENCE, WINDOW, STRIDE):
+            at, end = chunk.start + guess.start, min(chunk.start + guess.end, sentence.end)
+            if not sentence.start <= at < sentence.end:
+                continue
+            span = whole_words(sentence.text, at - sentence.start, end - sentence.start)
+            typed = span and typed_span(kind, question, sentence.text, span)
+            if typed and not (unit and not names_unit(unit, sentence.text[typed[0]:typed[1]])):
+                return MarkedSpan((sentence.start + typed[0], sentence.start + typed[1]), guess.margin)
+        return None
 
     def _in_sentences(self, chunks, guesses: list[SpanGuess], ranked: list[RankedSentence]):
         """Each proposal as (its sentence's ranking, the sentence text, the span inside it, the

@@ -103,7 +103,8 @@ def top_spans(start: torch.Tensor, end: torch.Tensor, window: Window, k: int) ->
     ones = torch.ones(n, n, dtype=torch.bool)
     allowed = torch.triu(ones) & ~torch.triu(ones, diagonal=MAX_ANSWER_TOKENS)
     scores, flat = torch.topk(pair.masked_fill(~allowed, -1e9).flatten(), min(k, n * n))
-    return [(*divmod(int(f), n), float(s)) for f, s in zip(flat, scores)]
+    # A short context holds fewer than k allowed pairs: the masked ones are no spans.
+    return [(*divmod(int(f), n), float(s)) for f, s in zip(flat, scores) if s > -1e3]
 
 
 @dataclass(frozen=True)
