@@ -219,6 +219,24 @@ def test_the_count_of_what_was_asked_is_answered(rag, question):
     assert "3.517 đảng viên" in rag.ask(question).answer
 
 
+@pytest.mark.parametrize("question, count, not_this", [
+    ("Phong Thổ có bao nhiêu chi bộ trực thuộc đảng bộ khối cơ quan?", "21 chi bộ", "251"),
+    ("Năm 2013 huyện Phong Thổ có bao nhiêu nhà văn hóa xã?", "10 nhà văn hóa", "44"),
+    ("Đến nay Phong Thổ có bao nhiêu nhà văn hóa thôn, bản?", "123 nhà văn hóa", "14"),
+    ("Phong Thổ hiện có bao nhiêu báo cáo viên cấp cơ sở?", "232 báo viên", "30"),
+])
+def test_of_several_counts_of_one_thing_the_one_qualified_as_asked(rag, question, count, not_this):
+    """The words after the counted noun tell the counts of one sentence apart ("21 chi bộ trực thuộc
+    đảng bộ khối cơ quan, 251 chi bộ trực thuộc đảng bộ xã, thị trấn")."""
+    answer = rag.ask(question).answer
+    assert answer.startswith(count) and not_this not in answer
+
+
+def test_a_documents_number_is_no_count():
+    assert spans_text("number", "Tiếp tục thực hiện Đề án 1327 và Kế hoạch số 50 với 30 lớp.",
+                      "Có bao nhiêu lớp?") == ["30 lớp"]
+
+
 @pytest.mark.parametrize("question", ["Phong Thổ có khoảng bao nhiêu dân?", "Dân số huyện Phong Thổ là bao nhiêu?"])
 def test_a_population_is_counted_in_people(rag, question):
     """Not "9" of "9 dân tộc": the number of người."""

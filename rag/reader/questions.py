@@ -47,6 +47,7 @@ _POPULATION = re.compile(r"\bdân số\b|\bbao nhiêu (?:người )?dân\b|\bnh�
 _NOT_UNIT = set("có được là của ở tại trong cho vào đã sẽ đang với và từ khi mà thì để hiện nay".split())
 _PLURAL_MARKERS = {"các", "những"}
 UNIT_SYLLABLES = 3  # "bao nhiêu lượt người dự": the unit is the few words after the question word
+QUALIFIER_SYLLABLES = 6  # "… chi bộ trực thuộc đảng bộ khối cơ quan": what tells one count from another
 _DATE_PART = re.compile(r"\b(ngày|năm|tháng) (?:nào|bao nhiêu|mấy)\b|\bvào (ngày|năm)(?! \d)", re.IGNORECASE)
 ORDINAL_ASKED = re.compile(r"\b([^\W\d_]+ thứ) (?:mấy|bao nhiêu)\b|\b([^\W\d_]+) nào\b", re.IGNORECASE)
 ASKED_NOUN = re.compile(r"((?:[^\W\d_]+ )?[^\W\d_]+) (?:nào|gì)\b", re.IGNORECASE)
@@ -82,6 +83,22 @@ def asked_unit(question: str) -> frozenset[str]:
 def asked_head(question: str) -> frozenset[str]:
     """The head noun of what is counted, its first word: "loài" of "loài cây", "dân" of "dân"."""
     return frozenset(w for phrase in _unit_phrases(question) for w in phrase[:word_size(phrase)])
+
+
+@functools.lru_cache(maxsize=1024)
+def asked_qualifier(question: str) -> frozenset[str]:
+    """The words that follow what is counted and tell it from its kin (Vietnamese modifiers follow
+    the noun): "cấp cơ sở" of "bao nhiêu báo cáo viên cấp cơ sở", "thôn, bản" of "bao nhiêu nhà
+    văn hóa thôn, bản", "khối cơ quan" of "bao nhiêu chi bộ trực thuộc đảng bộ khối cơ quan"."""
+    found = set()
+    for match in _ASKED_UNIT.finditer(question):
+        unit = _unit_phrases(match.group(0))
+        rest = question[match.start(1):]
+        rest = rest[:next((m.start() for m in QUESTION_WORD.finditer(rest)), len(rest))]  # "…, bao nhiêu học viên?"
+        after = re.findall(r"[^\W\d_]+", rest)[len(unit[0]) if unit else 0:]
+        after = after[:next((i for i, w in enumerate(after) if w.lower() in _NOT_UNIT), len(after))]
+        found.update(w.lower() for w in after[:QUALIFIER_SYLLABLES])
+    return frozenset(found)
 
 
 def _unit_phrases(question: str) -> list[list[str]]:

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from .alignment import aligned_span
-from .questions import asked_head, asked_unit, asks_for_a_phrase, asks_for_several, question_type
+from .questions import asked_head, asked_qualifier, asked_unit, asks_for_a_phrase, asks_for_several, question_type
 from .spans import (PLACE_LEVELS, candidate_spans, is_bare_year, join_list, names_a_person, names_unit, proper_names,
                     trim_span)
 from .. import diacritics
@@ -30,6 +30,7 @@ CALIBRATION = Path(__file__).with_name("calibration.json")
 # Tuned on the XQuAD-vi dev split (sentence containing the gold answer ranked first).
 SENTENCE_WEIGHTS = {"overlap": 1.0, "context": 0.6, "window": 1.0, "dense": 4.0, "typed": 0.5, "named": 0.25}
 PROXIMITY_WEIGHT = 1.0
+QUALIFIER_WINDOW = 8  # words after a count read for what the question says of the counted thing
 PLACE_CONTEXT = re.compile(rf"(?:^|\b(?:{PLACE_LEVELS}|ở|tại|của|toàn)\s+)$", re.IGNORECASE)
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 RANGE_OR_SCALE = {"den", "toi", "va", "hoac", "nghin", "ngan", "trieu", "ty", "ti", "van", "tram", "chuc"}  # folded
@@ -237,7 +238,9 @@ class ExtractiveReader:
         sentence_words = word_spans(sentence.text)
         weights = {w: self._idf.get(w, self._idf_unseen) for w in words(question) if not _is_question_word(w)}
         unit, head = asked_unit(question), asked_head(question)
-        scored = [(_span_score(sentence_words, s, weights, slot, unit, head), s) for s in spans]
+        qualifier = {w: weights[w] for w in asked_qualifier(question) if w in weights}
+        scored = [(_span_score(sentence_words, s, weights, slot, unit, head) + _qualified(sentence_words, s, qualifier), s)
+                  for s in spans]
         if scored and max(scored)[0] > 0:
             best, fit = max(scored)[1], 1.0
             if kind in ("person", "place", "name", "entity") and asks_for_several(question):
@@ -339,6 +342,22 @@ def _overlap(span: tuple[int, int], slot: tuple[int, int] | None) -> float:
         return 0.0
     inside = min(span[1], slot[1]) - max(span[0], slot[0])
     return 4.0 * max(0, inside) / max(1, span[1] - span[0] + slot[1] - slot[0])
+
+
+def _qualified(sentence_words: list[tuple[int, int, str]], span: tuple[int, int], qualifier: dict[str, float]) -> float:
+    """How much of what the question says of the counted thing follows this count, before the
+    next number: "123 nhà văn hóa thôn, bản" for "bao nhiêu nhà văn hóa thôn, bản", not "14 nhà
+    văn hóa xã"."""
+    if not qualifier:
+        return 0.0
+    following = []
+    for start, _, word in sentence_words:
+        if start < span[1]:
+            continue
+        if any(ch.isdigit() for ch in word) or len(following) == QUALIFIER_WINDOW:
+            break
+        following.append(word)
+    return sum(qualifier[w] for w in set(following) & qualifier.keys()) / sum(qualifier.values())
 
 
 def _span_score(sentence_words: list[tuple[int, int, str]], span: tuple[int, int],

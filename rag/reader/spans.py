@@ -48,6 +48,7 @@ _PLACE = re.compile(rf"\b({PLACE_LEVELS}|tại|ở):? ({CAPITALISED}(?: {CAPITAL
 _TOWARD = re.compile(r"\b(về|đến|tới|vào|ra|từ) (?:đâu|nơi nào)\b", re.IGNORECASE)
 _QUOTED = re.compile(r"[“\"]([^”\"]{3,300})[”\"]")
 _DOCUMENT = r"\b(?:Quyết định|Kế hoạch|Kết luận|Nghị quyết|Chỉ thị|Thông tư|Đề án|Quy định|Hướng dẫn)"
+_NAMED_BY_NUMBER = re.compile(rf"{_DOCUMENT}(?: số)? $", re.IGNORECASE)
 CODED_DOCUMENT = re.compile(rf"{_DOCUMENT}(?: số)? \d+[-/][\wĐđ/-]+")
 # "Nghị quyết Đại hội Đảng bộ tỉnh lần thứ XVII": a document named by what issued it, to the comma
 _TITLED = re.compile(rf"{_DOCUMENT} [{_UP}](?:(?! (?:năm|ngày|tháng) \d)[^,;:.()“”\"]){{0,80}}")
@@ -176,8 +177,9 @@ def _numbers(sentence: str, unit: frozenset[str]) -> list[tuple[int, int]]:
     spans = []
     for match in _NUMBER_SPANS.finditer(sentence):
         token = _whole_token(sentence, match.start(), match.end())
-        if re.fullmatch(r"\d{1,2}/\d{1,2}(/\d{4})?", token) or re.match(r"\d+[-/][^\W\d_]", token):
-            continue  # a date or a document code (1327-QĐ/TU), not a count
+        if (re.fullmatch(r"\d{1,2}/\d{1,2}(/\d{4})?", token) or re.match(r"\d+[-/][^\W\d_]", token)
+                or _NAMED_BY_NUMBER.search(sentence[:match.start()])):
+            continue  # a date, a document code (1327-QĐ/TU) or a document's number ("Đề án 1327"), not a count
         spans.append((match.start(), _unit_end(sentence, match.end(), unit)))
     for match in _NUMBER_WORDS.finditer(sentence):
         end = _unit_end(sentence, match.end(), unit)
