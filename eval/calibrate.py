@@ -39,45 +39,49 @@ READERS = {  # split, features, file
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared/benchmarks/xquad-vi/xquad.vi.json"
 
 
-def reader_rows(rag: RAG, dataset, names: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    features, labels = [], []
+def readings(rag: RAG, dataset, read):
+    """`read(case, query, hits)` for each question, once with its retrieved passages and once with
+    its own paragraph held out (the negatives), skipping the readings it returns None for."""
     for case in dataset.cases:
-        kind = question_type(case.question)
         query = rag.embedder.embed_queries([case.question])[0]
         hits = rag.retriever.run(case.question, query, 40)
         for held_out in (False, True):
-            kept = [h for h in hits if not (held_out and h.chunk.doc_id == case.doc_id)][:5]
-            reading = rag.reader.run(case.question, query, kept)
-            if reading.sentence is None or forced_abstention(kind, reading.features["answer_typed"]):
-                continue  # abstained on whatever the threshold: no say in choosing it
-            start, end = reading.span or (reading.sentence.start, reading.sentence.end)
-            answer = rag.index.documents[reading.hits[0].chunk.doc_id].text[start:end]
-            correct = contains([answer, reading.sentence.text], case.answers)
-            features.append([reading.features[name] for name in names])
-            labels.append(float(correct))
-    return np.array(features), np.array(labels)
+            row = read(case, query, [h for h in hits if not (held_out and h.chunk.doc_id == case.doc_id)][:5])
+            if row is not None:
+                yield row
+
+
+def reader_rows(rag: RAG, dataset, names: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    def read(case, query, kept):
+        reading = rag.reader.run(case.question, query, kept)
+        if reading.sentence is None or forced_abstention(question_type(case.question), reading.features["answer_typed"]):
+            return None  # abstained on whatever the threshold: no say in choosing it
+        start, end = reading.span or (reading.sentence.start, reading.sentence.end)
+        answer = rag.index.documents[reading.hits[0].chunk.doc_id].text[start:end]
+        return [reading.features[name] for name in names], contains([answer, reading.sentence.text], case.answers)
+    return _arrays(readings(rag, dataset, read))
 
 
 def rescue_rows(rag: RAG, dataset) -> tuple[np.ndarray, np.ndarray]:
     """The rules' unsure readings (0 < confidence < threshold), each with the span model's span
     in the rules' sentence; labelled by whether that span or sentence contains a gold answer."""
     reader = rag.reader
-    features, labels = [], []
-    for case in dataset.cases:
-        query = rag.embedder.embed_queries([case.question])[0]
-        hits = rag.retriever.run(case.question, query, 40)
-        for held_out in (False, True):
-            kept = [h for h in hits if not (held_out and h.chunk.doc_id == case.doc_id)][:5]
-            reading = reader.rules.run(case.question, query, kept)
-            if reading.sentence is None or not 0 < reading.confidence < reader.calibration["threshold"]:
-                continue
-            marked = reader.neural.span_in_sentence(case.question, reading.sentence)
-            if marked is None:
-                continue
-            answer = rag.index.documents[reading.hits[0].chunk.doc_id].text[slice(*marked.span)]
-            features.append([marked.margin, reading.confidence])
-            labels.append(float(contains([answer, reading.sentence.text], case.answers)))
-    return np.array(features), np.array(labels)
+
+    def read(case, query, kept):
+        reading = reader.rules.run(case.question, query, kept)
+        if reading.sentence is None or not 0 < reading.confidence < reader.calibration["threshold"]:
+            return None
+        marked = reader.neural.span_in_sentence(case.question, reading.sentence)
+        if marked is None:
+            return None
+        answer = rag.index.documents[reading.hits[0].chunk.doc_id].text[slice(*marked.span)]
+        return [marked.margin, reading.confidence], contains([answer, reading.sentence.text], case.answers)
+    return _arrays(readings(rag, dataset, read))
+
+
+def _arrays(rows) -> tuple[np.ndarray, np.ndarray]:
+    features, labels = zip(*rows)
+    return np.array(features), np.array(labels, dtype=float)
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, steps: int = 50) -> np.ndarray:

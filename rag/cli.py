@@ -109,7 +109,7 @@ def eval_command(
     index: Optional[Path] = typer.Option(None, "--index", help="Index to score (.jsonl) or to build (SQuAD)."),
     split: str = typer.Option("all", help="SQuAD articles: dev = [0:24], val = [16:24], test = [24:48], all."),
     reader: str = typer.Option(settings.reader, help="'rules', 'neural' (the trained span model) or 'combined' "
-                                                     "(the rules; the model marks what they cannot narrow)."),
+                                                     "(the default: the rules, with the model marking what they cannot narrow and vouching where they are unsure)."),
     k: int = typer.Option(settings.k, "--k", min=1, max=50, help="Passages per question."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     report: Optional[Path] = typer.Option(None, help="Write a report (.html or .md)."),

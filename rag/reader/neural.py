@@ -96,7 +96,7 @@ class NeuralReader:
                 continue
             span = whole_words(sentence.text, at - sentence.start, end - sentence.start)
             typed = span and typed_span(kind, question, sentence.text, span)
-            if typed and not (unit and not names_unit(unit, sentence.text[typed[0]:typed[1]])):
+            if typed and (not unit or names_unit(unit, sentence.text[typed[0]:typed[1]])):
                 return MarkedSpan((sentence.start + typed[0], sentence.start + typed[1]), guess.margin)
         return None
 

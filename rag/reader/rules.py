@@ -239,8 +239,7 @@ class ExtractiveReader:
         weights = {w: self._idf.get(w, self._idf_unseen) for w in words(question) if not _is_question_word(w)}
         unit, head = asked_unit(question), asked_head(question)
         qualifier = {w: weights[w] for w in asked_qualifier(question) if w in weights}
-        scored = [(_span_score(sentence_words, s, weights, slot, unit, head) + _qualified(sentence_words, s, qualifier), s)
-                  for s in spans]
+        scored = [(_span_score(sentence_words, s, weights, slot, unit, head, qualifier), s) for s in spans]
         if scored and max(scored)[0] > 0:
             best, fit = max(scored)[1], 1.0
             if kind in ("person", "place", "name", "entity") and asks_for_several(question):
@@ -362,9 +361,10 @@ def _qualified(sentence_words: list[tuple[int, int, str]], span: tuple[int, int]
 
 def _span_score(sentence_words: list[tuple[int, int, str]], span: tuple[int, int],
                 weights: dict[str, float], slot: tuple[int, int] | None,
-                unit: frozenset[str] = frozenset(), head: frozenset[str] = frozenset()) -> float:
+                unit: frozenset[str] = frozenset(), head: frozenset[str] = frozenset(),
+                qualifier: dict[str, float] | None = None) -> float:
     """Made of new words (the asked unit aside), inside the aligned slot, naming the asked head
-    noun, and close to the question's rarest words."""
+    noun, followed by what the question says of it, and close to the question's rarest words."""
     start, end = span
     inside = [w for s, e, w in sentence_words if s >= start and e <= end]
     counted = [w for w in inside if w not in unit]
@@ -380,4 +380,5 @@ def _span_score(sentence_words: list[tuple[int, int, str]], span: tuple[int, int
             near += weights[w] / (1 + max(0, distance - 1))
             total += weights[w]
     named = float(names_unit(head, " ".join(inside)))
-    return novel + named + PROXIMITY_WEIGHT * (near / total if total else 0.0) + _overlap(span, slot)
+    return (novel + named + PROXIMITY_WEIGHT * (near / total if total else 0.0) + _overlap(span, slot)
+            + _qualified(sentence_words, span, qualifier or {}))

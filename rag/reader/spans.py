@@ -178,7 +178,7 @@ def _numbers(sentence: str, unit: frozenset[str]) -> list[tuple[int, int]]:
     for match in _NUMBER_SPANS.finditer(sentence):
         token = _whole_token(sentence, match.start(), match.end())
         if (re.fullmatch(r"\d{1,2}/\d{1,2}(/\d{4})?", token) or re.match(r"\d+[-/][^\W\d_]", token)
-                or _NAMED_BY_NUMBER.search(sentence[:match.start()])):
+                or _NAMED_BY_NUMBER.search(sentence, 0, match.start())):
             continue  # a date, a document code (1327-QĐ/TU) or a document's number ("Đề án 1327"), not a count
         spans.append((match.start(), _unit_end(sentence, match.end(), unit)))
     for match in _NUMBER_WORDS.finditer(sentence):
