@@ -59,8 +59,9 @@ _LEVEL_BEFORE = re.compile(rf"\b({PLACE_LEVELS})\s+$", re.IGNORECASE)
 _EMPTY = set(
     "bao nhiêu mấy ai gì nào đâu khi lúc giờ là có của được những các và trong đã bởi với cho về này đó "
     "thì mà không hỏi nêu hãy biết sao như thế vậy ra chưa hay hoặc người cái việc điều tổng cộng tất cả "
-    "còn nữa nhỉ ạ ấy đấy bây hiện nay tên gì".split()
+    "còn nữa nhỉ ạ ấy đấy bây hiện nay tên gì ngày tháng năm".split()  # "ngày nào": a date is asked, no subject
 )
+FRAGMENT_WORDS = 12  # "Còn chuyên đề học tập và làm theo lời Bác dặn?": a named thing may be long
 SUBJECTLESS_WORDS = 2  # at most this many content syllables, and no name nor number
 
 
@@ -115,7 +116,7 @@ def fragment(question: str) -> str | None:
     match = _FRAGMENT.match(plain)
     part = text[match.start("part"):match.end("part")].strip(" ,")
     part = re.sub(r"\s*\bnăm (?:đó|này|ấy)$", "", part)  # "… năm đó": the frame has the year
-    return part if part and len(part.split()) <= 8 else None
+    return part if part and len(part.split()) <= FRAGMENT_WORDS else None
 
 
 def swap(frame: str, part: str) -> str:
@@ -127,9 +128,14 @@ def swap(frame: str, part: str) -> str:
     if _NOW.match(part):
         return _swap_year(frame, part.lower())
     name = proper_names(part)
-    if name:
+    if name and not (name[0][0] > 0 and not proper_names(frame) and _shares_first_word(frame, part)):
         return _swap_name(frame, part, name[0])
-    return _swap_phrase(frame, part)
+    return _swap_phrase(frame, part)  # "chuyên đề … lời Bác dặn" for "chuyên đề phòng, chống tham nhũng"
+
+
+def _shares_first_word(frame: str, part: str) -> bool:
+    first = part.split()[0].lower()
+    return bool(re.search(rf"\b{re.escape(first)}\b", frame, re.IGNORECASE))
 
 
 def _swap_year(frame: str, when: str) -> str:
@@ -266,7 +272,9 @@ def _subject(question: str) -> list[str]:
     found += [m.group() for m in CODED_DOCUMENT.finditer(question)]  # "Chỉ thị 05-CT/TW"
     found += [f"năm {m.group(1)}" for m in _YEAR.finditer(question)]
     found += [p for m in _THING.finditer(question) if (p := _phrase_from(question[m.start():], m.group()))]
-    return found
+    # Once each, and not a part of another: "CT/TW" of "Chỉ thị 05-CT/TW".
+    found = list(dict.fromkeys(found))
+    return [s for s in found if not any(s != other and s in other for other in found)]
 
 
 def _level_before(text: str, start: int) -> str | None:

@@ -232,6 +232,31 @@ def test_of_several_counts_of_one_thing_the_one_qualified_as_asked(rag, question
     assert answer.startswith(count) and not_this not in answer
 
 
+@pytest.mark.parametrize("question, count, not_this", [
+    ("Lai Châu đưa chuyên đề lịch sử đảng bộ địa phương vào giảng dạy bao nhiêu lớp?", "90 lớp", "70"),
+    ("Lai Châu bồi dưỡng chuyên đề học tập và làm theo lời Bác dặn vào bao nhiêu lớp?", "70 lớp", "90"),
+])
+def test_of_several_counts_the_one_led_to_by_what_was_asked(rag, question, count, not_this):
+    """"… chuyên đề lịch sử đảng bộ địa phương vào giảng dạy được 90 lớp/5.068 học viên, bồi dưỡng
+    chuyên đề “Học tập và làm theo lời Bác dặn …” vào 70 lớp": what was done stands before its count."""
+    answer = rag.ask(question).answer
+    assert answer.startswith(count) and not_this not in answer
+
+
+def test_a_rate_is_answered_with_a_share_not_a_count(rag):
+    """The sentence gives 31.041 hội nghị, 2.103.994 lượt người and 95-96%: a rate is the share."""
+    answer = rag.ask("Tỷ lệ cán bộ, đảng viên toàn tỉnh Lai Châu tham gia học tập nghị quyết là bao nhiêu?")
+    assert answer.answer == "95-96%"
+
+
+def test_an_event_called_by_its_noun_is_answered_with_its_full_name(rag):
+    """"… đồng chủ trì Hội nghị." names no meeting: the article's title does."""
+    answer = rag.ask("Đồng chí Đặng Thanh Sơn đồng chủ trì hội nghị nào?")
+    assert answer.answer.startswith("Hội nghị sơ kết công tác tuyên giáo giữa nhiệm kỳ")
+    cited = answer.citations[0]
+    assert cited.text[cited.answer_start:cited.answer_end] == answer.answer
+
+
 def test_a_documents_number_is_no_count():
     assert spans_text("number", "Tiếp tục thực hiện Đề án 1327 và Kế hoạch số 50 với 30 lớp.",
                       "Có bao nhiêu lớp?") == ["30 lớp"]

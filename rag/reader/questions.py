@@ -44,12 +44,17 @@ _COUNTED = re.compile(r"(?:\bsố lượng|\btổng số|^số)((?: [^\W\d_]+){1
                       re.IGNORECASE)
 # A population is counted in people: "bao nhiêu dân", "dân số … bao nhiêu" → "trên 8,3 vạn người".
 _POPULATION = re.compile(r"\bdân số\b|\bbao nhiêu (?:người )?dân\b|\bnhân khẩu\b", re.IGNORECASE)
+# A rate is a share: "Tỷ lệ … là bao nhiêu?" → "95-96%", not the count beside it.
+_RATE = re.compile(r"\b(?:tỷ|tỉ) lệ\b.*\b(?:bao nhiêu|mấy)\b", re.IGNORECASE)
 _NOT_UNIT = set("có được là của ở tại trong cho vào đã sẽ đang với và từ khi mà thì để hiện nay".split())
 _PLURAL_MARKERS = {"các", "những"}
 UNIT_SYLLABLES = 3  # "bao nhiêu lượt người dự": the unit is the few words after the question word
 QUALIFIER_SYLLABLES = 6  # "… chi bộ trực thuộc đảng bộ khối cơ quan": what tells one count from another
 _DATE_PART = re.compile(r"\b(ngày|năm|tháng) (?:nào|bao nhiêu|mấy)\b|\bvào (ngày|năm)(?! \d)", re.IGNORECASE)
 ORDINAL_ASKED = re.compile(r"\b([^\W\d_]+ thứ) (?:mấy|bao nhiêu)\b|\b([^\W\d_]+) nào\b", re.IGNORECASE)
+# An event or programme an article names once in full and then calls by its noun ("đồng chủ trì Hội nghị").
+_ASKED_EVENT = re.compile(r"\b(hội nghị|hội thảo|đại hội|hội thi|cuộc thi|đề án|chương trình|kế hoạch) (?:nào|gì)\b",
+                          re.IGNORECASE)
 ASKED_NOUN = re.compile(r"((?:[^\W\d_]+ )?[^\W\d_]+) (?:nào|gì)\b", re.IGNORECASE)
 
 
@@ -75,7 +80,8 @@ def asks_for_a_phrase(question: str) -> bool:
 @functools.lru_cache(maxsize=1024)  # read once per candidate sentence of a question
 def asked_unit(question: str) -> frozenset[str]:
     """What is being counted ("đảng viên", "công trình lịch sử"): the first whole words after each
-    "bao nhiêu"/"mấy", or after "số" in "Tổng số đảng viên … là bao nhiêu?"; "phần trăm" is "%"."""
+    "bao nhiêu"/"mấy", or after "số" in "Tổng số đảng viên … là bao nhiêu?"; "phần trăm" and a
+    "tỷ lệ" are "%"."""
     return frozenset(w for phrase in _unit_phrases(question) for w in phrase)
 
 
@@ -113,7 +119,15 @@ def _unit_phrases(question: str) -> list[list[str]]:
         phrases.append(["%"] if phrase[:2] == ["phần", "trăm"] else phrase)
     if _POPULATION.search(question):
         phrases.append(["người"])
+    if _RATE.search(question):
+        phrases.append(["%"])
     return [p for p in phrases if p]
+
+
+def asked_event(question: str) -> str | None:
+    """"hội nghị" of "… chủ trì hội nghị nào?"."""
+    match = _ASKED_EVENT.search(question)
+    return match.group(1).lower() if match else None
 
 
 def asked_date_part(question: str) -> str | None:

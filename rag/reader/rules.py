@@ -18,9 +18,10 @@ from pathlib import Path
 import numpy as np
 
 from .alignment import aligned_span
-from .questions import asked_head, asked_qualifier, asked_unit, asks_for_a_phrase, asks_for_several, question_type
-from .spans import (PLACE_LEVELS, candidate_spans, is_bare_year, join_list, names_a_person, names_unit, proper_names,
-                    trim_span)
+from .questions import (asked_event, asked_head, asked_qualifier, asked_unit, asks_for_a_phrase, asks_for_several,
+                        question_type)
+from .spans import (PLACE_LEVELS, candidate_spans, full_naming, is_bare_year, join_list, names_a_person, names_unit,
+                    proper_names, trim_span)
 from .. import diacritics
 from ..store import Index
 from ..text import compound_words, is_vietnamese_syllable, tokens, vietnamese_syllables, word_spans, words
@@ -31,6 +32,7 @@ CALIBRATION = Path(__file__).with_name("calibration.json")
 SENTENCE_WEIGHTS = {"overlap": 1.0, "context": 0.6, "window": 1.0, "dense": 4.0, "typed": 0.5, "named": 0.25}
 PROXIMITY_WEIGHT = 1.0
 QUALIFIER_WINDOW = 8  # words after a count read for what the question says of the counted thing
+CLAUSE_WINDOW = 24  # words before a count read for what the question says was done
 PLACE_CONTEXT = re.compile(rf"(?:^|\b(?:{PLACE_LEVELS}|ở|tại|của|toàn)\s+)$", re.IGNORECASE)
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 RANGE_OR_SCALE = {"den", "toi", "va", "hoac", "nghin", "ngan", "trieu", "ty", "ti", "van", "tram", "chuc"}  # folded
@@ -100,6 +102,10 @@ class ExtractiveReader:
         i, features, hit = best.sentence, best.features, best.hit
         sentence = self.index.sentences[i]
         span, typed = self._narrow(kind, question, sentence, q_terms)
+        named = self._named_in_full(question, hit, sentence, span) if kind in ("name", "entity") else None
+        if named:
+            hit, sentence, span = named
+            reranked = (hit, *(h for h in reranked if h.chunk.chunk_id != hit.chunk.chunk_id))
         text = self.index.documents[hit.chunk.doc_id].text
         if kind == "number" and span and (is_bare_year(text, span) or _lacks_asked_unit(question, text, span)):
             typed = 0.0  # "năm 2025" is when, not how many; a bare "4" of "“4 tốt”" counts nothing asked
@@ -221,6 +227,22 @@ class ExtractiveReader:
                 others = tuple(h for h in hits if h.chunk.chunk_id != chunk.chunk_id)
                 return Reading((Hit(chunk, hits[0].score), *others), sentence, (at, at + len(doc.author)),
                                self._confidence(features), features)
+        return None
+
+    def _named_in_full(self, question: str, hit: Hit, sentence: Sentence,
+                       span: tuple[int, int] | None) -> tuple[Hit, Sentence, tuple[int, int]] | None:
+        """"… đồng chủ trì Hội nghị." for "… chủ trì hội nghị nào?": the sentence calls the event by
+        its noun, so the answer is where the article first names it in full (its title, often)."""
+        noun = asked_event(question)
+        called = noun and re.search(rf"\b{re.escape(noun[:1].upper() + noun[1:])}\b", sentence.text)
+        if not called or full_naming(sentence.text, noun) or (span and sentence.text[
+                span[0] - sentence.start:].lower().startswith(noun)):
+            return None
+        for chunk in (self.index.chunks[c] for c in self._chunks_of[hit.chunk.doc_id]):
+            for first in (self.index.sentences[i] for i in self._sentences_of[chunk.chunk_id]):
+                naming = full_naming(first.text, noun)
+                if naming:
+                    return Hit(chunk, hit.score), first, (first.start + naming[0], first.start + naming[1])
         return None
 
     def _coverage(self, q_terms: set[str], terms: frozenset[str]) -> float:
@@ -359,12 +381,35 @@ def _qualified(sentence_words: list[tuple[int, int, str]], span: tuple[int, int]
     return sum(qualifier[w] for w in set(following) & qualifier.keys()) / sum(qualifier.values())
 
 
+def _framed(sentence_words: list[tuple[int, int, str]], span: tuple[int, int], weights: dict[str, float]) -> float:
+    """How much of the question stands in the words that lead to this count since the one before
+    it: "đưa chuyên đề lịch sử đảng bộ địa phương vào giảng dạy được 90 lớp, bồi dưỡng chuyên đề
+    … vào 70 lớp" — the lịch sử question's count is 90. Vietnamese says what was done before the
+    count and what was counted after it (`_qualified`); the counted thing's own words (`weights`
+    lacks them) say nothing of which count it is: "viết bài thu hoạch … với 5.875 bài"."""
+    leading, after_a_count = [], False
+    for start, _, word in reversed(sentence_words):
+        if start >= span[0]:
+            continue
+        if any(ch.isdigit() for ch in word):
+            after_a_count = True
+            break
+        if len(leading) == CLAUSE_WINDOW:
+            break
+        leading.append(word)
+    if after_a_count:  # the words right after the count before are its own: "21 chi bộ trực thuộc …, 251"
+        leading = leading[:-QUALIFIER_WINDOW]
+    total = sum(weights.values())
+    return sum(weights[w] for w in set(leading) & weights.keys()) / total if total else 0.0
+
+
 def _span_score(sentence_words: list[tuple[int, int, str]], span: tuple[int, int],
                 weights: dict[str, float], slot: tuple[int, int] | None,
                 unit: frozenset[str] = frozenset(), head: frozenset[str] = frozenset(),
                 qualifier: dict[str, float] | None = None) -> float:
     """Made of new words (the asked unit aside), inside the aligned slot, naming the asked head
-    noun, followed by what the question says of it, and close to the question's rarest words."""
+    noun, led to by what the question says was done and followed by what it says of the counted
+    thing, and close to the question's rarest words."""
     start, end = span
     inside = [w for s, e, w in sentence_words if s >= start and e <= end]
     counted = [w for w in inside if w not in unit]
@@ -380,5 +425,7 @@ def _span_score(sentence_words: list[tuple[int, int, str]], span: tuple[int, int
             near += weights[w] / (1 + max(0, distance - 1))
             total += weights[w]
     named = float(names_unit(head, " ".join(inside)))
+    count = bool(unit) and any(ch.isdigit() for ch in "".join(inside))
+    framed = _framed(sentence_words, span, {w: v for w, v in weights.items() if w not in unit}) if count else 0.0
     return (novel + named + PROXIMITY_WEIGHT * (near / total if total else 0.0) + _overlap(span, slot)
-            + _qualified(sentence_words, span, qualifier or {}))
+            + _qualified(sentence_words, span, qualifier or {}) + framed)

@@ -24,6 +24,7 @@ _DATE_SPANS = re.compile(
 _YEAR_ALONE = re.compile(r"(?:1[89]|20)\d\d")
 _DAY = re.compile(r"\d/\d|ngày \d", re.IGNORECASE)
 _YEAR = re.compile(r"(?:năm )?\b(?:1\d|20)\d\d\b", re.IGNORECASE)
+NAMING_WORDS = 20  # "Hội nghị sơ kết …": the words of an event's full name
 _DATE_GAP = re.compile(r"\s+(?:và|đến|tới)\s+", re.IGNORECASE)  # not "-": "1930 - 2023" is an anniversary
 _NUMBER_SPANS = re.compile(rf"(?:(?:hơn|trên|gần|khoảng|tổng số|tổng cộng) )?{_NUMBER}", re.IGNORECASE)
 _MULTIPLIERS = {"nghìn", "ngàn", "triệu", "tỷ", "tỉ", "vạn", "trăm", "chục"}
@@ -294,6 +295,18 @@ def _whole_token(text: str, start: int, end: int) -> str:
     while end < len(text) and not text[end].isspace() and text[end] not in ",;.)":
         end += 1
     return text[start:end].strip()
+
+
+def full_naming(text: str, noun: str) -> tuple[int, int] | None:
+    """Where the text names its "Hội nghị" in full: the capitalised noun and the words after it,
+    to the end of the clause ("Hội nghị sơ kết công tác tuyên giáo giữa nhiệm kỳ …"); None where
+    it only calls it by the noun ("đồng chủ trì Hội nghị.")."""
+    named = re.compile(rf"\b{re.escape(noun[:1].upper() + noun[1:])}((?: [^\s,;:.()“”\"]+){{2,{NAMING_WORDS}}})")
+    for match in named.finditer(text):
+        first = match.group(1).split()[0]
+        if first[:1].islower() and first not in ("này", "đó", "ấy", "trên", "được", "là", "và"):
+            return match.span()
+    return None
 
 
 def trim_span(sentence: str, start: int, end: int) -> tuple[int, int]:
