@@ -124,6 +124,8 @@ def main() -> None:
         "positive_rate": round(float(y.mean()), 4),
         "decision_accuracy": round(float(decisions[best]), 4),
     }
+    if args.reader == "combined":  # beyond the largest margin seen, a rescue would be extrapolation
+        calibration["span_margin_max"] = round(float(x[:, 0].max()), 4)
     target.write_text(json.dumps(calibration, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(calibration, indent=2))
 

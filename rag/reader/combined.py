@@ -47,7 +47,7 @@ class CombinedReader:
         if reading.sentence is None or reading.confidence == 0.0:
             return reading
         sure = reading.confidence >= self.calibration["threshold"]
-        if sure and not self._unnarrowed(reading):
+        if sure and not self._unnarrowed(reading) or not sure and not self._could_rescue(reading.confidence):
             return reading
         marked = self.neural.span_in_sentence(question, reading.sentence)
         if marked is None:
@@ -55,15 +55,23 @@ class CombinedReader:
         if sure:
             return self._with_span(reading, marked, reading.confidence) if marked.margin > 0 else reading
         confidence = self.rescue_confidence(marked, reading.confidence)
-        if confidence < max(self.rescue["threshold"], self.calibration["threshold"]):
-            return reading
-        return self._with_span(reading, marked, confidence)
+        return self._with_span(reading, marked, confidence) if confidence >= self._rescue_threshold else reading
 
     def rescue_confidence(self, marked: MarkedSpan, rules_confidence: float) -> float:
         """How likely the rules' unsure sentence holds the answer, given the model's span in it."""
         weights = self.rescue["weights"]
         z = self.rescue["bias"] + weights["span_margin"] * marked.margin + weights["rules_confidence"] * rules_confidence
         return 1.0 / (1.0 + math.exp(-z))
+
+    @property
+    def _rescue_threshold(self) -> float:
+        return max(self.rescue["threshold"], self.calibration["threshold"])
+
+    def _could_rescue(self, rules_confidence: float) -> bool:
+        """Could the largest margin seen in calibration lift this confidence to the threshold? Below
+        that the model's read could change nothing, and it is not paid for."""
+        best = MarkedSpan((0, 0), self.rescue["span_margin_max"])
+        return self.rescue_confidence(best, rules_confidence) >= self._rescue_threshold
 
     def _unnarrowed(self, reading: Reading) -> bool:
         start, end = reading.span or (reading.sentence.start, reading.sentence.end)
