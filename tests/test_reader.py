@@ -151,6 +151,20 @@ def test_combined_reader_answers_where_the_rules_are_unsure_and_the_model_vouche
     assert cited.text[cited.answer_start:cited.answer_end] == rescued.answer
 
 
+def test_combined_reader_reads_no_span_where_no_margin_could_lift_the_rules(rag, combined_rag, monkeypatch):
+    """Below the confidence that the largest calibration margin could lift to the threshold, the
+    span model's read could change nothing: it is not paid for."""
+    reader = combined_rag.reader
+    reads = []
+    real = reader.neural.span_in_sentence
+    monkeypatch.setattr(reader.neural, "span_in_sentence", lambda q, s: reads.append(q) or real(q, s))
+    question = "Dân số tỉnh Lai Châu hiện nay là bao nhiêu?"  # the articles do not say; the rules doubt their sentence
+    doubted = rag.ask(question)
+    assert doubted.abstained and 0 < doubted.confidence and not reader._could_rescue(doubted.confidence)
+    assert combined_rag.ask(question).abstained and reads == []
+    assert reader._could_rescue(reader.calibration["threshold"] - 0.01)  # just under the rules' threshold: read
+
+
 def test_combined_reader_keeps_the_rules_refusals(rag, combined_rag):
     question = "Đảng bộ tỉnh Quảng Trị có bao nhiêu đảng viên?"  # the article gives no such count
     refused = rag.ask(question)

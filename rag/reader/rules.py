@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from .alignment import aligned_span
+from .span_score import span_score
 from .questions import (asked_event, asked_head, asked_qualifier, asked_unit, asks_for_a_phrase, asks_for_several,
                         question_type)
 from .spans import (PLACE_LEVELS, candidate_spans, full_naming, is_bare_year, join_list, names_a_person, names_unit,
@@ -30,9 +31,6 @@ from ..types import Hit, Sentence
 CALIBRATION = Path(__file__).with_name("calibration.json")
 # Tuned on the XQuAD-vi dev split (sentence containing the gold answer ranked first).
 SENTENCE_WEIGHTS = {"overlap": 1.0, "context": 0.6, "window": 1.0, "dense": 4.0, "typed": 0.5, "named": 0.25}
-PROXIMITY_WEIGHT = 1.0
-QUALIFIER_WINDOW = 8  # words after a count read for what the question says of the counted thing
-CLAUSE_WINDOW = 24  # words before a count read for what the question says was done
 PLACE_CONTEXT = re.compile(rf"(?:^|\b(?:{PLACE_LEVELS}|ở|tại|của|toàn)\s+)$", re.IGNORECASE)
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 RANGE_OR_SCALE = {"den", "toi", "va", "hoac", "nghin", "ngan", "trieu", "ty", "ti", "van", "tram", "chuc"}  # folded
@@ -234,10 +232,11 @@ class ExtractiveReader:
         """"… đồng chủ trì Hội nghị." for "… chủ trì hội nghị nào?": the sentence calls the event by
         its noun, so the answer is where the article first names it in full (its title, often)."""
         noun = asked_event(question)
-        called = noun and re.search(rf"\b{re.escape(noun[:1].upper() + noun[1:])}\b", sentence.text)
-        if not called or full_naming(sentence.text, noun) or (span and sentence.text[
-                span[0] - sentence.start:].lower().startswith(noun)):
+        if not noun or not re.search(rf"\b{re.escape(noun[:1].upper() + noun[1:])}\b", sentence.text):
             return None
+        answered = span and sentence.text[span[0] - sentence.start:].lower().startswith(noun)
+        if answered or full_naming(sentence.text, noun):
+            return None  # the sentence names it itself
         for chunk in (self.index.chunks[c] for c in self._chunks_of[hit.chunk.doc_id]):
             for first in (self.index.sentences[i] for i in self._sentences_of[chunk.chunk_id]):
                 naming = full_naming(first.text, noun)
@@ -261,7 +260,8 @@ class ExtractiveReader:
         weights = {w: self._idf.get(w, self._idf_unseen) for w in words(question) if not _is_question_word(w)}
         unit, head = asked_unit(question), asked_head(question)
         qualifier = {w: weights[w] for w in asked_qualifier(question) if w in weights}
-        scored = [(_span_score(sentence_words, s, weights, slot, unit, head, qualifier), s) for s in spans]
+        asked_years = frozenset(YEAR.findall(question)) if kind == "number" else frozenset()
+        scored = [(span_score(sentence_words, s, weights, slot, unit, head, qualifier, asked_years), s) for s in spans]
         if scored and max(scored)[0] > 0:
             best, fit = max(scored)[1], 1.0
             if kind in ("person", "place", "name", "entity") and asks_for_several(question):
@@ -355,77 +355,3 @@ def _is_novel(text: str, span: tuple[int, int], q_terms: set[str]) -> bool:
     """Has a word the question lacks, other than a function word ("đó là"): the question's own
     words are not its answer."""
     return any(w not in q_terms and not _is_question_word(w) for w in words(text[span[0]:span[1]]))
-
-
-def _overlap(span: tuple[int, int], slot: tuple[int, int] | None) -> float:
-    """How well the span fills the aligned answer slot: twice their Dice overlap (0 without a slot)."""
-    if slot is None:
-        return 0.0
-    inside = min(span[1], slot[1]) - max(span[0], slot[0])
-    return 4.0 * max(0, inside) / max(1, span[1] - span[0] + slot[1] - slot[0])
-
-
-def _qualified(sentence_words: list[tuple[int, int, str]], span: tuple[int, int], qualifier: dict[str, float]) -> float:
-    """How much of what the question says of the counted thing follows this count, before the
-    next number: "123 nhà văn hóa thôn, bản" for "bao nhiêu nhà văn hóa thôn, bản", not "14 nhà
-    văn hóa xã"."""
-    if not qualifier:
-        return 0.0
-    following = []
-    for start, _, word in sentence_words:
-        if start < span[1]:
-            continue
-        if any(ch.isdigit() for ch in word) or len(following) == QUALIFIER_WINDOW:
-            break
-        following.append(word)
-    return sum(qualifier[w] for w in set(following) & qualifier.keys()) / sum(qualifier.values())
-
-
-def _framed(sentence_words: list[tuple[int, int, str]], span: tuple[int, int], weights: dict[str, float]) -> float:
-    """How much of the question stands in the words that lead to this count since the one before
-    it: "đưa chuyên đề lịch sử đảng bộ địa phương vào giảng dạy được 90 lớp, bồi dưỡng chuyên đề
-    … vào 70 lớp" — the lịch sử question's count is 90. Vietnamese says what was done before the
-    count and what was counted after it (`_qualified`); the counted thing's own words (`weights`
-    lacks them) say nothing of which count it is: "viết bài thu hoạch … với 5.875 bài"."""
-    leading, after_a_count = [], False
-    for start, _, word in reversed(sentence_words):
-        if start >= span[0]:
-            continue
-        if any(ch.isdigit() for ch in word):
-            after_a_count = True
-            break
-        if len(leading) == CLAUSE_WINDOW:
-            break
-        leading.append(word)
-    if after_a_count:  # the words right after the count before are its own: "21 chi bộ trực thuộc …, 251"
-        leading = leading[:-QUALIFIER_WINDOW]
-    total = sum(weights.values())
-    return sum(weights[w] for w in set(leading) & weights.keys()) / total if total else 0.0
-
-
-def _span_score(sentence_words: list[tuple[int, int, str]], span: tuple[int, int],
-                weights: dict[str, float], slot: tuple[int, int] | None,
-                unit: frozenset[str] = frozenset(), head: frozenset[str] = frozenset(),
-                qualifier: dict[str, float] | None = None) -> float:
-    """Made of new words (the asked unit aside), inside the aligned slot, naming the asked head
-    noun, led to by what the question says was done and followed by what it says of the counted
-    thing, and close to the question's rarest words."""
-    start, end = span
-    inside = [w for s, e, w in sentence_words if s >= start and e <= end]
-    counted = [w for w in inside if w not in unit]
-    novel = sum(w not in weights for w in counted) / max(1, len(counted))
-    if not novel:
-        return -1.0  # the question's own words are not its answer
-    first = next((i for i, (s, _, _) in enumerate(sentence_words) if s >= start), len(sentence_words))
-    last = first + max(1, len(inside)) - 1
-    near, total = 0.0, 0.0
-    for i, (s, e, w) in enumerate(sentence_words):
-        if w in weights and not start <= s < end:
-            distance = first - i if i < first else i - last
-            near += weights[w] / (1 + max(0, distance - 1))
-            total += weights[w]
-    named = float(names_unit(head, " ".join(inside)))
-    count = bool(unit) and any(ch.isdigit() for ch in "".join(inside))
-    framed = _framed(sentence_words, span, {w: v for w, v in weights.items() if w not in unit}) if count else 0.0
-    return (novel + named + PROXIMITY_WEIGHT * (near / total if total else 0.0) + _overlap(span, slot)
-            + _qualified(sentence_words, span, qualifier or {}) + framed)
