@@ -128,14 +128,14 @@ def swap(frame: str, part: str) -> str:
     if _NOW.match(part):
         return _swap_year(frame, part.lower())
     name = proper_names(part)
-    if name and not (name[0][0] > 0 and not proper_names(frame) and _shares_first_word(frame, part)):
+    if name and not (name[0][0] > 0 and not proper_names(frame) and _first_word_in(frame, part)):
         return _swap_name(frame, part, name[0])
     return _swap_phrase(frame, part)  # "chuyên đề … lời Bác dặn" for "chuyên đề phòng, chống tham nhũng"
 
 
-def _shares_first_word(frame: str, part: str) -> bool:
-    first = part.split()[0].lower()
-    return bool(re.search(rf"\b{re.escape(first)}\b", frame, re.IGNORECASE))
+def _first_word_in(frame: str, part: str) -> re.Match | None:
+    """Where the frame has the part's first word ("chuyên" of "chuyên đề …")."""
+    return re.search(rf"\b{re.escape(part.split()[0])}\b", frame, re.IGNORECASE)
 
 
 def _swap_year(frame: str, when: str) -> str:
@@ -169,7 +169,7 @@ def _swap_phrase(frame: str, part: str) -> str:
     share to the end of the phrase; the whole counted phrase if they share none."""
     part = re.sub(r"^(?:số|số lượng|những|các)\s+", "", part, flags=re.IGNORECASE)
     first = part.split()[0].lower()
-    found = re.search(rf"\b{re.escape(first)}\b", frame, re.IGNORECASE)
+    found = _first_word_in(frame, part)
     if found:
         start = found.start()
     else:

@@ -37,10 +37,11 @@ def _qualified(sentence_words: list[tuple[int, int, str]], span: tuple[int, int]
     return sum(qualifier[w] for w in set(following) & qualifier.keys()) / sum(qualifier.values())
 
 
-def _dated(sentence_words: list[tuple[int, int, str]], span: tuple[int, int], years: frozenset[str]) -> float:
+def _dated(sentence_words: list[tuple[int, int, str]], span: tuple[int, int], inside: list[str],
+           years: frozenset[str]) -> float:
     """"Chương trình công tác năm 2021 xác định 122 nhóm nội dung; năm 2022 xác định 64 …": of counts
-    told apart by the year said before each, the one of the year asked (1, else 0)."""
-    inside = [w for s, e, w in sentence_words if s >= span[0] and e <= span[1]]
+    told apart by the year said before each, the one of the year asked (1, else 0). `inside`: the
+    span's words."""
     if not years or not any(ch.isdigit() for w in inside if not YEAR.fullmatch(w) for ch in w):
         return 0.0  # a year is no count of that year
     before = [w for s, _, w in sentence_words if s < span[0] and YEAR.fullmatch(w)]
@@ -70,4 +71,4 @@ def span_score(sentence_words: list[tuple[int, int, str]], span: tuple[int, int]
             total += weights[w]
     named = float(names_unit(head, " ".join(inside)))
     return (novel + named + PROXIMITY_WEIGHT * (near / total if total else 0.0) + _overlap(span, slot)
-            + _qualified(sentence_words, span, qualifier or {}) + _dated(sentence_words, span, years))
+            + _qualified(sentence_words, span, qualifier or {}) + _dated(sentence_words, span, inside, years))
