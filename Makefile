@@ -59,7 +59,8 @@ train-reader: install
 	$(PY) -m training.train --out $(RUNS)/stage1 --eval-every 100
 	$(PY) -m training.train --out $(RUNS)/stage2 --init $(RUNS)/stage1/best.safetensors \
 		--synthetic $(RUNS)/synthetic.jsonl --synthetic-limit 10000 --eval-every 100 --max-steps 300
-	$(PY) -m training.choose $(RUNS)/stage1 $(RUNS)/stage2 --to rag/reader/span-reader.safetensors
+	$(PY) -m training.train --out $(RUNS)/stage3 --init $(RUNS)/stage1/best.safetensors --lr 3e-5 --eval-every 50
+	$(PY) -m training.choose $(RUNS)/stage1 $(RUNS)/stage2 $(RUNS)/stage3 --to rag/reader/span-reader.safetensors
 	$(PY) eval/calibrate.py --reader neural
 	$(PY) eval/calibrate.py --reader combined
 

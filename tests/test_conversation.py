@@ -97,6 +97,14 @@ def test_the_ellipsis_of_the_issue_is_resolved_and_not_found(rag):
     assert alone.resolved_question == "Còn Bắc Quang thì sao?"
 
 
+def test_a_total_follows_the_group_the_first_question_named(rag):
+    """Both clauses end "Tỉnh ủy quản lý với … học viên"; the one of the asked cán bộ diện BTV Tỉnh ủy
+    shares more of the question's words than the one of the huyện, thị, thành ủy."""
+    first = rag.ask("Quảng Trị mở bao nhiêu lớp bồi dưỡng cho cán bộ diện Ban Thường vụ Tỉnh ủy quản lý?")
+    total = rag.ask("Tổng cộng bao nhiêu học viên?", history=[first.as_turn()])
+    assert total.kind == "fact" and "2.229" in total.answer and "12.446" not in total.answer
+
+
 def test_an_article_anaphor_reads_only_that_article(rag):
     first = rag.ask("Huyện Bắc Quang phấn đấu đạt chuẩn huyện nông thôn mới vào năm nào?")
     turn = first.as_turn()

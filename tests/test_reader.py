@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 
 from rag.encoder import E5Port
 from rag.evaluation import contains
@@ -101,8 +102,8 @@ def test_the_shipped_reader_picks_the_asked_count(neural_rag, question, answer):
 
 
 def test_the_answer_sentence_is_one_index_sentence(neural_rag):
-    result = neural_rag.ask("Ai chủ trì hội nghị?")
-    assert result.sentence in {s.text for s in neural_rag.index.sentences}
+    result = neural_rag.ask("Ai chủ trì hội nghị sơ kết công tác tuyên giáo?")
+    assert not result.abstained and result.sentence in {s.text for s in neural_rag.index.sentences}
 
 
 @pytest.fixture(scope="module")
@@ -117,8 +118,12 @@ def test_combined_reader_marks_the_span_the_rules_cannot_narrow_and_keeps_what_t
     rules, combined = rag.ask(question), combined_rag.ask(question)
     assert len(rules.answer) >= 0.6 * len(rules.sentence)  # no typed phrase to take: most of the sentence
     assert combined.sentence == rules.sentence and combined.confidence == rules.confidence
-    assert "hệ thống chính trị" in combined.answer and len(combined.answer) < 0.6 * len(combined.sentence)
+    sentence = next(s for s in combined_rag.index.sentences if s.text == rules.sentence)
+    marked = combined_rag.reader.neural.span_in_sentence(question, sentence)  # the model's own span there
     cited = next(c for c in combined.citations if c.answer_start is not None)
+    document = combined_rag.index.documents[cited.doc_id].text
+    assert combined.answer == document[marked.span[0]:marked.span[1]] and marked.margin > 0
+    assert len(combined.answer) < 0.6 * len(combined.sentence)
     assert cited.text[cited.answer_start:cited.answer_end] == combined.answer  # exact document offsets
     for typed in ("Phong Thổ có bao nhiêu đảng viên?", "Khẩu hiệu hành động của Ngành Tuyên giáo Lai Châu là gì?"):
         assert combined_rag.ask(typed).answer == rag.ask(typed).answer  # what the rules narrow stays theirs
@@ -183,3 +188,6 @@ def test_a_short_training_run_lowers_the_loss(tmp_path):
     assert (out / "checkpoint.pt").exists() and (out / "best.safetensors").exists()
     trained = SpanModel.from_trained(out / "best.safetensors")
     assert trained.head.weight.shape == (2, 384)
+    # the shipped file keeps every weight to fp16 (rows rounded to int8 cost 4.6 validation F1)
+    last = torch.load(out / "checkpoint.pt", weights_only=False)["model"]
+    assert all(torch.equal(trained.state_dict()[name], value.half().float()) for name, value in last.items())

@@ -1,5 +1,5 @@
 """Ship the run whose best checkpoint scored highest on XQuAD-vi articles 16–23:
-`python -m training.choose training/runs/stage1 training/runs/stage2 --to rag/reader/span-reader.safetensors`."""
+`python -m training.choose training/runs/stage1 training/runs/stage2 training/runs/stage3 --to rag/reader/span-reader.safetensors`."""
 from __future__ import annotations
 
 import argparse

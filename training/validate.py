@@ -1,9 +1,17 @@
-"""Validation F1 of a span model given the gold paragraph (XQuAD-vi articles 16–23)."""
+"""Validation F1 of a span model given the gold paragraph (XQuAD-vi articles 16–23):
+`python -m training.validate rag/reader/span-reader.safetensors` scores a weights file."""
 from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import torch
 
 from rag.evaluation import exact_match, f1
 from rag.reader.span_model import SpanModel, read
 
+from . import data
 from .data import Example
 
 
@@ -19,3 +27,17 @@ def score(model: SpanModel, examples: list[Example]) -> dict[str, float]:
         ems.append(exact_match(answer, golds))
     model.train(was_training)
     return {"f1": round(100 * sum(f1s) / len(f1s), 2), "em": round(100 * sum(ems) / len(ems), 2)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("weights", type=Path, nargs="+", help=".safetensors files of this reader")
+    args = parser.parse_args()
+    torch.set_num_threads(2)
+    examples = data.validation()
+    for path in args.weights:
+        print(json.dumps({"weights": str(path), **score(SpanModel.from_trained(path), examples)}), flush=True)
+
+
+if __name__ == "__main__":
+    main()

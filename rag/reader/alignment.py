@@ -28,20 +28,28 @@ def aligned_span(question: str, sentence: str) -> tuple[int, int] | None:
            for i in range(len(low))] + [True]
     lefts = [(p, _anchor(_suffix_match(left, low[:p]), left)) for p in range(1, len(low))]
     rights = [(r, _anchor(_prefix_match(right, low[r:]), right)) for r in range(1, len(low))]
+    asked = {w for _, _, w in q_words}.difference(left, right)  # the anchors frame every option
+
+    def option(score: float, a: int, b: int) -> tuple:
+        # Of two slots anchored as well, the one whose words the question shares more: "… cán bộ
+        # diện BTV Tỉnh ủy quản lý với 2.229 học viên" over "… thành ủy trực thuộc Tỉnh ủy quản lý
+        # với 12.446 học viên" for "cán bộ diện Ban Thường vụ Tỉnh ủy quản lý … bao nhiêu học viên"
+        return score, len(asked.intersection(low[a:b])), a - b, a, b
+
     options = []
     for p, ls in (x for x in lefts if x[1]):
         end = next(i for i in range(p + 1, len(low) + 1) if cut[i] or i - p >= MAX_SLOT_WORDS)
-        options.append((ls, p - end, p, end))
+        options.append(option(ls, p, end))
         # between the two anchors the answer may hold commas: "ứng dụng công nghệ thông tin, chuyển đổi số trong"
-        options += [(ls + rs + 0.5, p - r, p, r) for r, rs in rights if rs and p < r <= p + MAX_SLOT_WORDS
+        options += [option(ls + rs + 0.5, p, r) for r, rs in rights if rs and p < r <= p + MAX_SLOT_WORDS
                     and not _BOUNDARY_STRONG.search(sentence[s_words[p][0]:s_words[r - 1][1]])]
     for r, rs in (x for x in rights if x[1]):
         start = next(i for i in range(r - 1, -1, -1) if cut[i] or r - i >= MAX_SLOT_WORDS)
         if start < r:
-            options.append((rs, start - r, start, r))
+            options.append(option(rs, start, r))
     if not options:
         return None
-    _, _, p, r = max(options)
+    *_, p, r = max(options)
     return s_words[p][0], s_words[r - 1][1]
 
 

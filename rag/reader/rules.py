@@ -256,6 +256,9 @@ class ExtractiveReader:
         slot = aligned_span(question, sentence.text)
         spans = [s for s in candidate_spans(kind, sentence.text, question)
                  if not _lone_vietnamese_word(sentence.text, s)]
+        if kind == "number":  # a count naming the asked unit before a bare number that names none
+            counted = [s for s in spans if not _lacks_asked_unit(question, sentence.text, s)]
+            spans = counted or spans
         sentence_words = word_spans(sentence.text)
         weights = {w: self._idf.get(w, self._idf_unseen) for w in words(question) if not _is_question_word(w)}
         unit, head = asked_unit(question), asked_head(question)

@@ -191,11 +191,15 @@ def _numbers(sentence: str, unit: frozenset[str]) -> list[tuple[int, int]]:
 
 def _unit_end(sentence: str, end: int, unit: frozenset[str]) -> int:
     """Extend a number over the following words that name the asked unit or a multiplier, and
-    over a count paired with it by a slash ("475 lớp/27.714 học viên"). A word of several
+    over a count paired with it by a slash when that count is asked too ("475 lớp/27.714 học viên"
+    for "bao nhiêu lớp, bao nhiêu học viên"; "112 lớp" alone for "bao nhiêu lớp"). A word of several
     syllables counts when most of them are asked: "9 dân tộc" does not count "dân"."""
     while True:
         paired = re.match(rf"/{_NUMBER}", sentence[end:])
         if paired:
+            then = syllables_after(sentence, end + paired.end())
+            if unit and not (then and then[0][0] in unit):
+                return end
             end += paired.end()
             continue
         following = syllables_after(sentence, end)
