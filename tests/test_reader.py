@@ -49,8 +49,15 @@ def test_token_offsets_point_into_the_original_text(port):
 def test_spans_widen_to_whole_words_and_drop_punctuation():
     text = "Toàn huyện có tổng số 3.517 đảng viên, sinh hoạt tại 40 chi bộ."
     start = text.index("3.517")
-    assert text.__getitem__(slice(*whole_words(text, start + 2, start + 8))) == "3.517 đảng"
+    assert text.__getitem__(slice(*whole_words(text, start + 2, start + 8))) == "3.517 đảng viên"  # whole words
     assert text.__getitem__(slice(*whole_words(text, text.index("đảng") + 2, text.index(",") + 1))) == "đảng viên"
+
+
+def test_a_span_ending_on_the_first_syllable_of_a_word_takes_the_whole_word():
+    text = "Tỉnh ban hành đề án về nâng cao chất lượng hệ thống chính trị tại thị trấn Việt Quang."
+    for cut, whole in (("nâng", "nâng cao"), ("hệ thống chính", "hệ thống chính trị"), ("Việt", "Việt")):
+        at = text.index(cut)
+        assert text.__getitem__(slice(*whole_words(text, at, at + len(cut)))) == whole  # a name is left as it is
 
 
 def test_a_count_is_a_number_with_its_unit_and_one_of_a_pair():
@@ -127,6 +134,27 @@ def test_combined_reader_marks_the_span_the_rules_cannot_narrow_and_keeps_what_t
     assert cited.text[cited.answer_start:cited.answer_end] == combined.answer  # exact document offsets
     for typed in ("Phong Thổ có bao nhiêu đảng viên?", "Khẩu hiệu hành động của Ngành Tuyên giáo Lai Châu là gì?"):
         assert combined_rag.ask(typed).answer == rag.ask(typed).answer  # what the rules narrow stays theirs
+
+
+def test_combined_reader_reads_a_which_question_whose_rules_answer_is_outside_its_frame(rag, combined_rag):
+    """"Chương trình … tiêu biểu nào" asks for one programme; the rules' typed guess follows no
+    "tiêu biểu", so the model's span in the rules' sentence answers. "Đảng bộ thị trấn nào" is
+    framed by "thị trấn Việt Quang", and "những xã nào" asks for a list: the rules' answers stand."""
+    question = "Chương trình dân vận tiêu biểu nào của Quảng Trị hướng tới người đánh bắt hải sản và môi trường biển?"
+    rules, combined = rag.ask(question), combined_rag.ask(question)
+    assert combined_rag.reader._unframed(question, combined_rag.reader.rules.run(
+        question, combined_rag.embedder.embed_queries([question])[0], combined_rag.retrieve(question)))
+    assert combined.sentence == rules.sentence and combined.confidence == rules.confidence
+    sentence = next(s for s in combined_rag.index.sentences if s.text == rules.sentence)
+    marked = combined_rag.reader.neural.span_in_sentence(question, sentence)
+    cited = next(c for c in combined.citations if c.answer_start is not None)
+    assert combined.answer == combined_rag.index.documents[cited.doc_id].text[marked.span[0]:marked.span[1]]
+    assert combined.answer != rules.answer and marked.margin > 0
+    for framed in ("Đảng bộ thị trấn nào ở Bắc Quang được đánh giá có nhiều cách làm hiệu quả trong học tập, "
+                   "quán triệt nghị quyết?",
+                   "Những xã nào của Bắc Quang có đảng bộ được khen là có phương pháp học tập nghị quyết hiệu quả?"):
+        kept = rag.ask(framed)
+        assert not kept.abstained and combined_rag.ask(framed).answer == kept.answer
 
 
 @pytest.fixture(scope="module")

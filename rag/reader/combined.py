@@ -5,7 +5,8 @@ that sentence where the rules cannot narrow it, and vouches for it where the rul
 - The rules are sure and their answer is short: theirs stands (a count with its unit, a date, a
   person they found by type).
 - The rules are sure but their answer is most of the sentence (a what/why question with no typed
-  phrase to take): the model's span inside it, if it would rather answer than not.
+  phrase to take), or a "which X" question asks for one thing and their answer does not follow the
+  X the question names: the model's span inside it, if it would rather answer than not.
 - The rules are unsure (0 < confidence < threshold): the model's span inside their sentence is
   answered when its calibrated confidence — a logistic over the span's margin over "no answer"
   and the rules' confidence, fitted by `python eval/calibrate.py --reader combined` on XQuAD-vi
@@ -23,8 +24,10 @@ from pathlib import Path
 
 import numpy as np
 
+from ..text import words
 from ..types import Hit
 from .neural import MarkedSpan, NeuralReader
+from .questions import QUESTION_WORD, asks_for_several, question_type
 from .rules import ExtractiveReader, Reading
 
 CALIBRATION = Path(__file__).with_name("combined-calibration.json")
@@ -47,7 +50,7 @@ class CombinedReader:
         if reading.sentence is None or reading.confidence == 0.0:
             return reading
         sure = reading.confidence >= self.calibration["threshold"]
-        if sure and not self._unnarrowed(reading) or not sure and not self._could_rescue(reading.confidence):
+        if sure and not (self._unnarrowed(reading) or self._unframed(question, reading)) or not sure and not self._could_rescue(reading.confidence):
             return reading
         marked = self.neural.span_in_sentence(question, reading.sentence)
         if marked is None:
@@ -76,6 +79,24 @@ class CombinedReader:
     def _unnarrowed(self, reading: Reading) -> bool:
         start, end = reading.span or (reading.sentence.start, reading.sentence.end)
         return end - start >= UNNARROWED_SHARE * (reading.sentence.end - reading.sentence.start)
+
+    def _unframed(self, question: str, reading: Reading) -> bool:
+        """A "which X" question asking for one thing, whose rules' answer neither follows the X
+        nor holds it: "Đảng bộ thị trấn nào …?" is framed by "… thị trấn Việt Quang", "… Lai Châu
+        là gì?" by "Lai Châu “Tiên phong …”"; "Con sông nào …?" is not by "Pons Aelius". The
+        rules' typed span is then a guess, which the model reads better."""
+        if question_type(question) not in ("entity", "name") or asks_for_several(question) or reading.span is None:
+            return False
+        asked = QUESTION_WORD.search(question)
+        before = words(question[:asked.start()]) if asked else []
+        noun = before[-2:-1] if before[-1:] == ["là"] else before[-1:]  # "… tên là gì": tên
+        if not noun:
+            return False
+        sentence, (start, end) = reading.sentence, reading.span
+        text = sentence.text
+        start, end = start - sentence.start, end - sentence.start
+        around = words(text[:start])[-2:] + words(text[start:end])
+        return noun[0] not in around
 
     @staticmethod
     def _with_span(reading: Reading, marked: MarkedSpan, confidence: float) -> Reading:

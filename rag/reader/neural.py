@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from ..store import Index
+from ..text import is_vietnamese_syllable, syllables_after, word_size, words
 from ..types import Hit, Sentence
 from .questions import asked_date_part, asked_head, question_type
 from .rules import ExtractiveReader, Reading, RankedSentence, forced_abstention
@@ -164,13 +165,24 @@ class NeuralReader:
 
 def whole_words(text: str, start: int, end: int) -> tuple[int, int] | None:
     """A token span widened to whole words (a piece may end inside a syllable, or inside
-    "3.517" or "28/8/2013") and trimmed of surrounding spaces and punctuation."""
+    "3.517" or "28/8/2013"; a lower-case last syllable may begin a word of several, "nâng" of
+    "nâng cao") and trimmed of surrounding spaces and punctuation."""
     while start > 0 and _joined(text, start):
         start -= 1
     while end < len(text) and _joined(text, end):
         end += 1
     start, end = trim_span(text, start, end)
-    return (start, end) if end > start else None
+    return (start, _word_end(text, start, end)) if end > start else None
+
+
+def _word_end(text: str, start: int, end: int) -> int:
+    """The end of the dictionary word the span's last syllable begins; names are left as they are."""
+    last = words(text[start:end])[-1:]
+    if not last or not text[start:end].endswith(last[0]) or not is_vietnamese_syllable(last[0]):
+        return end
+    following = syllables_after(text, end)
+    size = word_size(last + [s for s, _ in following])
+    return following[size - 2][1] if size > 1 else end
 
 
 def _joined(text: str, at: int) -> bool:
