@@ -50,7 +50,9 @@ class CombinedReader:
         if reading.sentence is None or reading.confidence == 0.0:
             return reading
         sure = reading.confidence >= self.calibration["threshold"]
-        if sure and not (self._unnarrowed(reading) or self._unframed(question, reading)) or not sure and not self._could_rescue(reading.confidence):
+        worth_reading = (self._unnarrowed(reading) or self._unframed(question, reading) if sure
+                         else self._could_rescue(reading.confidence))
+        if not worth_reading:
             return reading
         marked = self.neural.span_in_sentence(question, reading.sentence)
         if marked is None:
