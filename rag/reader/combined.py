@@ -27,7 +27,7 @@ import numpy as np
 from ..text import words
 from ..types import Hit
 from .neural import MarkedSpan, NeuralReader
-from .questions import QUESTION_WORD, asks_for_several, question_type
+from .questions import asked_noun, asks_for_several, question_type
 from .rules import ExtractiveReader, Reading
 
 CALIBRATION = Path(__file__).with_name("combined-calibration.json")
@@ -89,16 +89,12 @@ class CombinedReader:
         rules' typed span is then a guess, which the model reads better."""
         if question_type(question) not in ("entity", "name") or asks_for_several(question) or reading.span is None:
             return False
-        asked = QUESTION_WORD.search(question)
-        before = words(question[:asked.start()]) if asked else []
-        noun = before[-2:-1] if before[-1:] == ["là"] else before[-1:]  # "… tên là gì": tên
-        if not noun:
+        noun = asked_noun(question)
+        if noun is None:
             return False
         sentence, (start, end) = reading.sentence, reading.span
-        text = sentence.text
         start, end = start - sentence.start, end - sentence.start
-        around = words(text[:start])[-2:] + words(text[start:end])
-        return noun[0] not in around
+        return noun not in words(sentence.text[:start])[-2:] + words(sentence.text[start:end])
 
     @staticmethod
     def _with_span(reading: Reading, marked: MarkedSpan, confidence: float) -> Reading:

@@ -24,12 +24,12 @@ from pathlib import Path
 import numpy as np
 
 from ..store import Index
-from ..text import is_vietnamese_syllable, syllables_after, word_size, words
+from ..text import is_vietnamese_syllable, words
 from ..types import Hit, Sentence
 from .questions import asked_date_part, asked_head, question_type
 from .rules import ExtractiveReader, Reading, RankedSentence, forced_abstention
 from .span_model import SpanGuess, SpanModel, read
-from .spans import candidate_spans, is_bare_year, names_a_day, names_unit, trim_span
+from .spans import candidate_spans, complete_word, is_bare_year, names_a_day, names_unit, trim_span
 
 CALIBRATION = Path(__file__).with_name("neural-calibration.json")
 # The encoder's cost grows with the tokens it reads (README, "Benchmarks"): the chunks are read in
@@ -176,13 +176,11 @@ def whole_words(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 
 def _word_end(text: str, start: int, end: int) -> int:
-    """The end of the dictionary word the span's last syllable begins; names are left as they are."""
+    """The end of the dictionary word a lower-case last syllable begins; names are left as they are."""
     last = words(text[start:end])[-1:]
     if not last or not text[start:end].endswith(last[0]) or not is_vietnamese_syllable(last[0]):
         return end
-    following = syllables_after(text, end)
-    size = word_size(last + [s for s, _ in following])
-    return following[size - 2][1] if size > 1 else end
+    return complete_word(text, start, end)
 
 
 def _joined(text: str, at: int) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 
-from ..text import leading_words, word_size
+from ..text import leading_words, word_size, words
 
 REASON = re.compile(r"\b(vì sao|tại sao|vì lý do gì|như thế nào|thế nào|ra sao|làm sao|bằng cách nào)\b",
                     re.IGNORECASE)
@@ -122,6 +122,15 @@ def _unit_phrases(question: str) -> list[list[str]]:
     if _RATE.search(question):
         phrases.append(["%"])
     return [p for p in phrases if p]
+
+
+def asked_noun(question: str) -> str | None:
+    """The last word of what a "which X" question names, the word before its question word (or
+    before that word's "là"): "trấn" of "Đảng bộ thị trấn nào", "tên" of "… được đặt tên là gì"."""
+    asked = QUESTION_WORD.search(question)
+    before = words(question[:asked.start()]) if asked else []
+    noun = before[-2:-1] if before[-1:] == ["là"] else before[-1:]
+    return noun[0] if noun else None
 
 
 def asked_event(question: str) -> str | None:

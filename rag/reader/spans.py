@@ -217,7 +217,7 @@ def _entities(sentence: str) -> list[tuple[int, int]]:
     spans, pos = [], 0
     while match := ENTITY.search(sentence, pos):
         start, end = match.span()
-        while (grown := _complete_word(sentence, start, end)) > end:
+        while (grown := complete_word(sentence, start, end)) > end:
             end = grown
             more = ENTITY.match(sentence, end + 1) if sentence[end:end + 1] == " " else None
             end = more.end() if more else end
@@ -234,7 +234,7 @@ def _one_word(text: str) -> bool:
     return word_size(syllables) == len(syllables)
 
 
-def _complete_word(sentence: str, start: int, end: int) -> int:
+def complete_word(sentence: str, start: int, end: int) -> int:
     """Where the word that the last syllable of sentence[start:end] begins ends ("Tuyên" → "Tuyên giáo")."""
     first = end
     while first > start and sentence[first - 1].isalpha():
