@@ -100,10 +100,20 @@ def source_html(number: int, citation: Citation, base: str = "") -> str:
     return (
         f'<li class="rag-source"><details><summary>[{number}] {text(citation.title)}'
         + (f' <span class="rag-meta">({text(meta)})</span>' if meta else "")
-        + f'</summary><div class="rag-passage">{passage}</div>'
+        + f'<span class="rag-opening">{text(opening(citation))}</span></summary><div class="rag-passage">{passage}</div>'
         f'<p class="rag-origin">{text(PurePath(citation.source).name)} — {text(citation.chunk_id)}'
         + (f' · trang {citation.page}' if citation.page else "")
         + (f' · {text(citation.url)}' if citation.url else "")
         + f' · <a class="rag-article-link" href="{escape(base + article_page.link(citation))}" target="_blank">Đọc toàn bài</a></p>'
         "</details></li>"
     )
+
+
+def opening(citation: Citation, words: int = 12) -> str:
+    """The passage's first words, past the title it may begin with, so that passages of one
+    article can be told apart before they are opened."""
+    body = citation.text
+    if citation.title and body.startswith(citation.title):
+        body = body[len(citation.title):]
+    tokens = body.split()
+    return " ".join(tokens[:words]) + ("…" if len(tokens) > words else "")

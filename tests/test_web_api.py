@@ -417,6 +417,20 @@ def test_rendered_text_is_inert_for_html_and_markdown():
     assert highlighted("abc", None, None) == "abc" and highlighted("abc", 2, 9) == "abc"
 
 
+def test_sources_of_one_article_are_told_apart_by_their_opening_words(rag):
+    from rag.render import answer_html, opening
+
+    answer = rag.ask("Quảng Trị có bao nhiêu đảng viên?")
+    citations = [c for c in answer.citations if c.title == answer.citations[0].title]
+    assert len(citations) >= 3
+    openings = [opening(c) for c in citations]
+    assert len(set(openings)) == len(openings)
+    assert not any(o.startswith(citations[0].title) for o in openings)
+    assert all(" ".join(o.rstrip("…").split()) in " ".join(c.text.split()) for o, c in zip(openings, citations))
+    html = answer_html(answer)
+    assert html.count('class="rag-opening"') == len(answer.citations)
+
+
 def test_example_questions_come_from_the_corpus_and_are_answered(rag):
     from rag.chat import examples
 
