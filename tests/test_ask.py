@@ -35,6 +35,8 @@ def spans_text(kind, sentence, question=""):
         ("Ông đã xây dựng cơ sở kinh tế vững mạnh bằng cách nào?", "sentence"),
         ("Đồng chí Lê Chí Công giữ chức vụ gì?", "post"),
         ("Đâu là nguyên nhân của hạn chế?", "sentence"),  # "Đâu là" asks "what is", not where
+        ("Vị nào chủ trì hội nghị?", "person"),
+        ("Phong Thổ chọn những đơn vị nào làm điểm chỉ đạo?", "entity"),  # a unit, not "vị nào"
     ],
 )
 def test_question_types(question, kind):
@@ -272,7 +274,10 @@ def test_a_population_is_counted_in_people(rag, question):
     ("Những xã nào của Bắc Quang có đảng bộ được khen là có phương pháp học tập nghị quyết hiệu quả?",
      "Hùng An, Quang Minh, Tân Lập và Tân Thành"),
     ("Phong Thổ chọn những đảng bộ nào làm đơn vị chỉ đạo điểm khi triển khai Đề án 1327?",
-     "Huổi Luông, Đảng bộ xã Sin Suối Hồ và Đảng bộ xã Mường So"),
+     "Đảng bộ xã Huổi Luông, Đảng bộ xã Sin Suối Hồ và Đảng bộ xã Mường So"),
+    # "đơn vị nào" asks for a unit, not a person ("vị nào"); a body is named with its place
+    ("Phong Thổ chọn những đơn vị nào làm điểm chỉ đạo?",
+     "Đảng bộ xã Huổi Luông, Đảng bộ xã Sin Suối Hồ và Đảng bộ xã Mường So"),
 ])
 def test_a_question_for_several_gets_the_whole_list(rag, question, listed):
     assert listed in rag.ask(question).answer

@@ -20,7 +20,7 @@ QUESTION_TYPES = {
         re.IGNORECASE,
     ),
     "number": re.compile(r"\b(bao nhiêu|mấy|số lượng|tỷ lệ|tỉ lệ)\b", re.IGNORECASE),
-    "person": re.compile(r"(^|\s)(ai|người nào|đồng chí nào|vị nào|những ai)(\s|\?|$)", re.IGNORECASE),
+    "person": re.compile(r"(^|\s)(ai|người nào|đồng chí nào|(?<!đơn )vị nào|những ai)(\s|\?|$)", re.IGNORECASE),
     "place": re.compile(
         r"\b(ở đâu|tại đâu|nơi nào|địa phương nào|xã nào|những xã nào|huyện nào|tỉnh nào|đâu(?! là))\b",
         re.IGNORECASE,

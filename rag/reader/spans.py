@@ -45,6 +45,7 @@ _TITLE = re.compile(
     rf" - [^;.:()]+?(?=, (?:{CAPITALISED} ){{1,3}}- |[;.:(]| (?:đã|đồng chủ trì|chủ trì|phát biểu|trao|cho|và đồng chí)\b|$)"
 )
 PLACE_LEVELS = "xã|huyện|tỉnh|thành phố|thị trấn|thị xã|bản|thôn|phường"
+_PLACED = re.compile(rf" (?:{PLACE_LEVELS}) {CAPITALISED}(?: {CAPITALISED})*")
 _PLACE = re.compile(rf"\b({PLACE_LEVELS}|tại|ở):? ({CAPITALISED}(?: {CAPITALISED})*)")
 _TOWARD = re.compile(r"\b(về|đến|tới|vào|ra|từ) (?:đâu|nơi nào)\b", re.IGNORECASE)
 _QUOTED = re.compile(r"[“\"]([^”\"]{3,300})[”\"]")
@@ -212,7 +213,7 @@ def _unit_end(sentence: str, end: int, unit: frozenset[str]) -> int:
 
 def _entities(sentence: str) -> list[tuple[int, int]]:
     """Proper-noun phrases, with the words their last syllable begins ("Ban Tuyên giáo Tỉnh ủy",
-    "Thị trấn"); a lone capitalised first word of the sentence is not one ("Hầu hết"), nor is a
+    "Thị trấn") and the place they are of ("Đảng bộ xã Mường So"); a lone capitalised first word of the sentence is not one ("Hầu hết"), nor is a
     Roman numeral ("Đại hội lần thứ XIV")."""
     spans, pos = [], 0
     while match := ENTITY.search(sentence, pos):
@@ -221,6 +222,8 @@ def _entities(sentence: str) -> list[tuple[int, int]]:
             end = grown
             more = ENTITY.match(sentence, end + 1) if sentence[end:end + 1] == " " else None
             end = more.end() if more else end
+        if placed := _PLACED.match(sentence, end):  # "Đảng bộ" + "xã Huổi Luông": one body
+            end = placed.end()
         pos = end
         text = sentence[start:end]
         if (start > 0 or not _one_word(text)) and not _ROMAN.fullmatch(text):
