@@ -270,6 +270,22 @@ def test_a_population_is_counted_in_people(rag, question):
     assert rag.ask(question).answer == "trên 8,3 vạn người"
 
 
+@pytest.mark.parametrize("question, answer", [
+    # of the bodies in the sentence, the one that is a bệnh viện
+    ("Đảng bộ bệnh viện nào được đánh giá có cách làm hiệu quả?", "Bệnh viện Đa khoa"),
+    ("Chỉ thị nào của Bộ Chính trị được gắn với nội dung các lớp bồi dưỡng ở Bắc Quang?", "Chỉ thị 05-CT/TW"),
+])
+def test_a_which_question_gets_the_thing_of_the_kind_it_names(rag, question, answer):
+    assert answer in rag.ask(question).answer
+
+
+def test_a_decree_is_a_named_document_with_its_code():
+    sentence = ("Để thực hiện phương thức giao nhiệm vụ, đặt hàng hoặc đấu thầu đào tạo giáo viên theo nhu cầu xã hội "
+                "quy định tại Nghị định số 116/2020/NĐ-CP ngày 25/9/2020 của Chính phủ định về chính sách hỗ trợ")
+    found = spans_text("entity", sentence, "Chính sách hỗ trợ sinh viên sư phạm được quy định tại nghị định nào?")
+    assert "Nghị định số 116/2020/NĐ-CP" in found and "Chính phủ định" not in found
+
+
 @pytest.mark.parametrize("question, listed", [
     ("Những xã nào của Bắc Quang có đảng bộ được khen là có phương pháp học tập nghị quyết hiệu quả?",
      "Hùng An, Quang Minh, Tân Lập và Tân Thành"),

@@ -11,6 +11,8 @@ import torch
 from rag.encoder import E5Port
 from rag.evaluation import contains, f1
 from rag.reader.neural import typed_span, whole_words
+from rag.reader.questions import asked_noun
+from rag.reader.spans import framed_by
 from rag.reader.span_model import SpanModel, read
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,6 +53,36 @@ def test_spans_widen_to_whole_words_and_drop_punctuation():
     start = text.index("3.517")
     assert text.__getitem__(slice(*whole_words(text, start + 2, start + 8))) == "3.517 đảng viên"  # whole words
     assert text.__getitem__(slice(*whole_words(text, text.index("đảng") + 2, text.index(",") + 1))) == "đảng viên"
+
+
+def test_a_span_that_opens_a_quotation_takes_its_closing_mark():
+    text = "tạo phong trào thi đua sôi nổi “đảng viên đi trước”, góp phần thực hiện"
+    opened, closed = text.index("“"), text.index("”")
+    assert text.__getitem__(slice(*whole_words(text, opened, closed))) == "“đảng viên đi trước”"
+    assert text.__getitem__(slice(*whole_words(text, opened + 1, closed + 1))) == "“đảng viên đi trước”"
+    assert text.__getitem__(slice(*whole_words(text, opened + 1, closed))) == "đảng viên đi trước"
+
+
+@pytest.mark.parametrize("sentence, span, noun, framed", [
+    ("Đảng bộ thị trấn Việt Quang, Đảng bộ xã", "Việt Quang", "thị trấn", True),  # X just before
+    ("Đảng bộ Bệnh viện Đa khoa khu vực Bắc Quang", "Đảng bộ Bệnh viện Đa khoa", "bệnh viện", True),  # X inside
+    ("cây cầu bắc qua Sông Tyne", "Sông Tyne", "con sông", True),  # X's last syllable opens it
+    ("được đặt tên là Hoa Sen", "Hoa Sen", "đặt tên", True),  # "là" between
+    ("Pons Aelius, một pháo đài La Mã", "Pons Aelius", "con sông", False),
+    ("ngày 25/9/2020 của Chính phủ định về chính sách", "Chính phủ định", "nghị định", False),  # a syllable of X is not X
+])
+def test_a_span_is_framed_by_the_noun_a_which_question_names(sentence, span, noun, framed):
+    start = sentence.index(span)
+    assert framed_by(sentence, (start, start + len(span)), noun) is framed
+
+
+@pytest.mark.parametrize("question, noun", [
+    ("Đảng bộ thị trấn nào được khen?", "thị trấn"), ("Con sông nào có cầu La Mã?", "con sông"),
+    ("Chính sách được quy định tại nghị định nào?", "nghị định"),
+    ("Khẩu hiệu hành động của ngành Tuyên giáo Lai Châu là gì?", "châu"),
+])
+def test_the_asked_noun_is_the_dictionary_word_before_the_question_word(question, noun):
+    assert asked_noun(question) == noun
 
 
 def test_a_span_ending_on_the_first_syllable_of_a_word_takes_the_whole_word():

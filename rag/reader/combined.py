@@ -24,11 +24,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..text import words
 from ..types import Hit
 from .neural import MarkedSpan, NeuralReader
 from .questions import asked_noun, asks_for_several, question_type
 from .rules import ExtractiveReader, Reading
+from .spans import framed_by
 
 CALIBRATION = Path(__file__).with_name("combined-calibration.json")
 UNNARROWED_SHARE = 0.6  # the rules' answer covers at least this share of its sentence
@@ -90,11 +90,8 @@ class CombinedReader:
         if question_type(question) not in ("entity", "name") or asks_for_several(question) or reading.span is None:
             return False
         noun = asked_noun(question)
-        if noun is None:
-            return False
-        sentence, (start, end) = reading.sentence, reading.span
-        start, end = start - sentence.start, end - sentence.start
-        return noun not in words(sentence.text[:start])[-2:] + words(sentence.text[start:end])
+        span = (reading.span[0] - reading.sentence.start, reading.span[1] - reading.sentence.start)
+        return noun is not None and not framed_by(reading.sentence.text, span, noun)
 
     @staticmethod
     def _with_span(reading: Reading, marked: MarkedSpan, confidence: float) -> Reading:

@@ -171,8 +171,20 @@ def whole_words(text: str, start: int, end: int) -> tuple[int, int] | None:
         start -= 1
     while end < len(text) and _joined(text, end):
         end += 1
-    start, end = trim_span(text, start, end)
+    start, end = _with_its_quotes(text, *trim_span(text, start, end))
     return (start, _word_end(text, start, end)) if end > start else None
+
+
+def _with_its_quotes(text: str, start: int, end: int) -> tuple[int, int]:
+    """A quotation the span opens or closes, taken whole: "“đảng viên đi trước" ends on its ”."""
+    span = text[start:end]
+    if span.count("“") > span.count("”") and text[end:end + 1] == "”":
+        end += 1
+    if span.count("”") > span.count("“") and text[start - 1:start] == "“":
+        start -= 1
+    if span.count('"') % 2 and text[end:end + 1] == '"':
+        end += 1
+    return start, end
 
 
 def _word_end(text: str, start: int, end: int) -> int:

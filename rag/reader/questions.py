@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 
-from ..text import leading_words, word_size, words
+from ..text import compound_words, leading_words, word_size, words
 
 REASON = re.compile(r"\b(vì sao|tại sao|vì lý do gì|như thế nào|thế nào|ra sao|làm sao|bằng cách nào)\b",
                     re.IGNORECASE)
@@ -55,7 +55,6 @@ ORDINAL_ASKED = re.compile(r"\b([^\W\d_]+ thứ) (?:mấy|bao nhiêu)\b|\b([^\W\
 # An event or programme an article names once in full and then calls by its noun ("đồng chủ trì Hội nghị").
 _ASKED_EVENT = re.compile(r"\b(hội nghị|hội thảo|đại hội|hội thi|cuộc thi|đề án|chương trình|kế hoạch) (?:nào|gì)\b",
                           re.IGNORECASE)
-ASKED_NOUN = re.compile(r"((?:[^\W\d_]+ )?[^\W\d_]+) (?:nào|gì)\b", re.IGNORECASE)
 
 
 def question_type(question: str) -> str:
@@ -125,12 +124,13 @@ def _unit_phrases(question: str) -> list[list[str]]:
 
 
 def asked_noun(question: str) -> str | None:
-    """The last word of what a "which X" question names, the word before its question word (or
-    before that word's "là"): "trấn" of "Đảng bộ thị trấn nào", "tên" of "… được đặt tên là gì"."""
+    """What a "which X" question names, the dictionary word before its question word (or before
+    that word's "là"): "thị trấn" of "Đảng bộ thị trấn nào", "tên" of "… được đặt tên là gì"."""
     asked = QUESTION_WORD.search(question)
     before = words(question[:asked.start()]) if asked else []
-    noun = before[-2:-1] if before[-1:] == ["là"] else before[-1:]
-    return noun[0] if noun else None
+    before = before[:-1] if before[-1:] == ["là"] else before
+    size = next((n for n in range(min(len(before), 4), 1, -1) if " ".join(before[-n:]) in compound_words()), 1)
+    return " ".join(before[-size:]) or None
 
 
 def asked_event(question: str) -> str | None:

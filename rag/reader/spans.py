@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .questions import ASKED_NOUN, ORDINAL_ASKED, asked_date_part, asked_unit
+from .questions import ORDINAL_ASKED, asked_date_part, asked_noun, asked_unit
 from ..text import syllables_after, word_size, words
 
 # Upper-case Latin letters with Vietnamese diacritics ("À-Ỹ" as a range would take lower case too).
@@ -49,7 +49,7 @@ _PLACED = re.compile(rf" (?:{PLACE_LEVELS}) {CAPITALISED}(?: {CAPITALISED})*")
 _PLACE = re.compile(rf"\b({PLACE_LEVELS}|tại|ở):? ({CAPITALISED}(?: {CAPITALISED})*)")
 _TOWARD = re.compile(r"\b(về|đến|tới|vào|ra|từ) (?:đâu|nơi nào)\b", re.IGNORECASE)
 _QUOTED = re.compile(r"[“\"]([^”\"]{3,300})[”\"]")
-_DOCUMENT = r"\b(?:Quyết định|Kế hoạch|Kết luận|Nghị quyết|Chỉ thị|Thông tư|Đề án|Quy định|Hướng dẫn)"
+_DOCUMENT = r"\b(?:Quyết định|Kế hoạch|Kết luận|Nghị quyết|Nghị định|Chỉ thị|Thông tư|Thông báo|Công văn|Luật|Pháp lệnh|Đề án|Quy định|Hướng dẫn)"
 _NAMED_BY_NUMBER = re.compile(rf"{_DOCUMENT}(?: số)? $", re.IGNORECASE)
 CODED_DOCUMENT = re.compile(rf"{_DOCUMENT}(?: số)? \d+[-/][\wĐđ/-]+")
 # "Nghị quyết Đại hội Đảng bộ tỉnh lần thứ XVII": a document named by what issued it, to the comma
@@ -72,7 +72,7 @@ def candidate_spans(kind: str, sentence: str, question: str = "") -> list[tuple[
     if kind == "post":
         return _posts(sentence, question)
     if kind == "entity":
-        return _holders(sentence, question) or _entities(sentence)
+        return _holders(sentence, question) or _of_the_asked_kind(sentence, _names(sentence) + _entities(sentence), question)
     if kind == "person":
         return _people(sentence) or _people_without_a_vietnamese_name(sentence)
     if kind == "place":
@@ -89,14 +89,23 @@ def _people_without_a_vietnamese_name(sentence: str) -> list[tuple[int, int]]:
 
 def _of_the_asked_kind(sentence: str, spans: list[tuple[int, int]], question: str) -> list[tuple[int, int]]:
     """"Chỉ thị nào": the spans that are a chỉ thị, when some are."""
-    asked = ASKED_NOUN.search(question)
-    if asked:
-        for noun in (asked.group(1), asked.group(1).split()[-1]):
-            kind = [(a, b) for a, b in spans if sentence[a:b].lower().startswith(noun.lower() + " ")
-                    or sentence[max(0, a - len(noun) - 1):a].lower().strip() == noun.lower()]
-            if kind:
-                return kind
-    return spans
+    noun = asked_noun(question)
+    kind = [span for span in spans if noun and framed_by(sentence, span, noun)]
+    return kind or spans
+
+
+def framed_by(sentence: str, span: tuple[int, int], noun: str) -> bool:
+    """Is the span of the kind a "which X" question names? X stands among the two words before
+    it (less a "là") or inside it ("thị trấn Việt Quang", "Bệnh viện Đa khoa", "Lai Châu “Tiên phong …”"), or
+    the last syllable of X opens it ("Sông Tyne" for "con sông"). "Pons Aelius" is no sông, and
+    "Chính phủ định" no "nghị định"."""
+    start, end = span
+    asked, before, inside = noun.split(), words(sentence[:start]), words(sentence[start:end])
+    before = (before[:-1] if before[-1:] == ["là"] else before)[-2:]
+    near = before + inside
+    if any(near[i:i + len(asked)] == asked for i in range(len(near))):
+        return True
+    return len(asked) > 1 and asked[-1] in before[-1:] + inside[:1]
 
 
 def _without_titles(sentence: str, start: int, end: int) -> tuple[int, int]:
