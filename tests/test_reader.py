@@ -119,6 +119,15 @@ def test_read_returns_character_offsets_inside_each_context(neural_rag):
     assert guesses == sorted(guesses, key=lambda g: -g.margin)
 
 
+def test_an_average_of_models_reads_as_their_mean_logits(neural_rag):
+    from training.validate import AverageModel
+
+    model = neural_rag.span_model
+    contexts = [s.text for s in neural_rag.index.sentences[:3]]
+    alone = read(model, "Huyện có bao nhiêu đảng viên?", contexts, per_window=2)
+    assert read(AverageModel([model, model]), "Huyện có bao nhiêu đảng viên?", contexts, per_window=2) == alone
+
+
 @pytest.mark.parametrize("question, answer", [
     ("Phong Thổ có bao nhiêu đảng viên?", "3.517"),
     ("Phong Thổ có bao nhiêu chi bộ trực thuộc đảng bộ khối cơ quan?", "21"),

@@ -1,5 +1,6 @@
 """Validation F1 of a span model given the gold paragraph (XQuAD-vi articles 16–23):
-`python -m training.validate rag/reader/span-reader.safetensors` scores a weights file."""
+`python -m training.validate rag/reader/span-reader.safetensors` scores a weights file;
+`--average A B` scores the mean of several models' logits."""
 from __future__ import annotations
 
 import argparse
@@ -7,6 +8,7 @@ import json
 from pathlib import Path
 
 import torch
+from torch import nn
 
 from rag.evaluation import exact_match, f1
 from rag.reader.span_model import SpanModel, read
@@ -29,12 +31,30 @@ def score(model: SpanModel, examples: list[Example]) -> dict[str, float]:
     return {"f1": round(100 * sum(f1s) / len(f1s), 2), "em": round(100 * sum(ems) / len(ems), 2)}
 
 
+class AverageModel(nn.Module):
+    """Several span models read as one: their start and end logits averaged."""
+
+    def __init__(self, models: list[SpanModel]) -> None:
+        super().__init__()
+        self.models = nn.ModuleList(models)
+        self.tokenizer = models[0].tokenizer
+
+    def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        starts, ends = zip(*(model(ids, mask) for model in self.models))
+        return torch.stack(starts).mean(0), torch.stack(ends).mean(0)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("weights", type=Path, nargs="+", help=".safetensors files of this reader")
+    parser.add_argument("--average", action="store_true", help="score the models' averaged logits, once")
     args = parser.parse_args()
     torch.set_num_threads(2)
     examples = data.validation()
+    if args.average:
+        model = AverageModel([SpanModel.from_trained(path) for path in args.weights]).eval()
+        print(json.dumps({"average": [str(p) for p in args.weights], **score(model, examples)}), flush=True)
+        return
     for path in args.weights:
         print(json.dumps({"weights": str(path), **score(SpanModel.from_trained(path), examples)}), flush=True)
 
