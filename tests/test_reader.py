@@ -213,10 +213,34 @@ def amazon(tmp_path_factory, embedder):
     return RAG(index, embedder, reader="rules"), RAG(index, embedder, reader="combined"), cases
 
 
-def test_combined_reader_answers_where_the_rules_are_unsure_and_the_model_vouches(amazon):
-    """Of the article's questions the rules found a sentence for but doubted, the model vouches for
-    some: each is answered above the threshold at exact offsets, with words of the gold answer."""
+# The rescue fit of 2026-12-02 01:00 UTC (eval/calibrate.py --reader combined at that code), which
+# trusted the model's margin; the fit of this code finds no threshold better than never vouching.
+EARLIER_RESCUE = {"threshold": 0.5, "bias": -4.4373, "weights": {"span_margin": 0.1115, "rules_confidence": 10.4026},
+                  "span_margin_max": 12.117}
+
+
+def test_combined_reader_vouches_exactly_where_its_rescue_fit_says(amazon):
+    """Where the rules doubt their sentence, the combined reader answers with the model's span
+    exactly when the rescue fit's confidence reaches its threshold, whatever the fit."""
     rules, combined, cases = amazon
+    reader, doubted = combined.reader, 0
+    for question in cases:
+        reading = reader.rules.run(question, combined.embedder.embed_queries([question])[0], combined.retrieve(question))
+        if reading.sentence is not None and 0 < reading.confidence < reader.calibration["threshold"]:
+            doubted += 1
+            marked = reader.neural.span_in_sentence(question, reading.sentence)
+            lifted = (reader._could_rescue(reading.confidence) and marked is not None
+                      and reader.rescue_confidence(marked, reading.confidence) >= reader._rescue_threshold)
+            assert combined.ask(question).abstained is not lifted
+    assert doubted > 0
+
+
+def test_combined_reader_answers_where_the_rules_are_unsure_and_the_model_vouches(amazon, monkeypatch):
+    """With a rescue fit that trusts the model's margin, of the article's questions the rules found
+    a sentence for but doubted, the model vouches for some: each is answered above the threshold at
+    exact offsets, with words of the gold answer."""
+    rules, combined, cases = amazon
+    monkeypatch.setattr(combined.reader, "rescue", EARLIER_RESCUE)
     rescued = []
     for question, case in cases.items():
         unsure = rules.ask(question)
@@ -243,6 +267,7 @@ def test_combined_reader_reads_no_span_where_no_margin_could_lift_the_rules(rag,
     doubted = rag.ask(question)
     assert doubted.abstained and 0 < doubted.confidence and not reader._could_rescue(doubted.confidence)
     assert combined_rag.ask(question).abstained and reads == []
+    monkeypatch.setattr(reader, "rescue", EARLIER_RESCUE)
     assert reader._could_rescue(reader.calibration["threshold"] - 0.01)  # just under the rules' threshold: read
 
 
