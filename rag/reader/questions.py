@@ -123,6 +123,7 @@ def _unit_phrases(question: str) -> list[list[str]]:
     return [p for p in phrases if p]
 
 
+@functools.lru_cache(maxsize=1024)  # asked once per candidate sentence of a question
 def asked_noun(question: str) -> str | None:
     """What a "which X" question names, the dictionary word before its question word (or before
     that word's "là"): "thị trấn" of "Đảng bộ thị trấn nào", "tên" of "… được đặt tên là gì"."""
