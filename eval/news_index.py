@@ -1,6 +1,8 @@
 """Build the index for eval/news.jsonl, a held-out question set over real news articles.
 
-    python eval/news_index.py [--index DIR]      (default /tmp/rag-news-index)
+    python eval/news_index.py [--index DIR] [--questions FILE]
+        (defaults /tmp/rag-news-index, eval/news.jsonl; for eval/news-dev.jsonl use its own
+        folder, e.g. --index /tmp/rag-news-dev-index)
 
 eval/news.jsonl holds 48 answerable and 8 unanswerable questions on 12 dantri.com.vn
 articles (2020–2021, ten sections) drawn with a fixed seed from ../shared/corpora/news-vi/.
@@ -8,6 +10,11 @@ Nobody tuned the system on these articles: the set is an honest measure of how i
 text it has never seen. Do not tune against it. The news text is publisher-copyrighted test
 data and is never shipped with the product; only the questions (and each article's file name,
 in the `source` field) live in this repository, so the index is rebuilt from the shared corpus.
+
+eval/news-dev.jsonl is its development twin: 56 answerable and 14 unanswerable questions on 14
+other articles (seed 2026, eight sections), written the same way by a helper who read the
+articles and never saw an answer. The rules may be mended against it; eval/news.jsonl stays
+untouched, so the two together tell a fix that generalises from one that fits.
 
 The script ingests exactly the files named by the `source` fields, with the product's own
 embedder and chunk settings, checks that the resulting doc_ids are those the questions
@@ -34,9 +41,11 @@ DEFAULT_INDEX = Path("/tmp/rag-news-index")
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, default=DEFAULT_INDEX, help=f"index folder [{DEFAULT_INDEX}]")
+    parser.add_argument("--questions", type=Path, default=QUESTIONS, help="question set [eval/news.jsonl]")
     args = parser.parse_args()
+    questions = args.questions.resolve()
 
-    rows = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [json.loads(line) for line in questions.read_text(encoding="utf-8").splitlines() if line.strip()]
     sources = sorted({row["source"] for row in rows})
     paths = [CORPUS / name for name in sources]
     missing = [str(p) for p in paths if not p.is_file()]
@@ -54,11 +63,12 @@ def main() -> int:
     wanted = {row["doc_id"] for row in rows if row.get("doc_id")}
     extra, lacking = sorted(held - expected), sorted((expected | wanted) - held)
     if extra or lacking:
-        print(f"index {args.index} does not match {QUESTIONS.name}: "
+        print(f"index {args.index} does not match {questions.name}: "
               f"other documents {extra}, missing {lacking}; use an empty --index folder", file=sys.stderr)
         return 1
     print(f"Indexed {len(held)} news articles ({report.chunks} chunks) into {args.index}.")
-    print(f"Next: rag eval {QUESTIONS.relative_to(ROOT)} --index {args.index}")
+    shown = questions.relative_to(ROOT) if questions.is_relative_to(ROOT) else questions
+    print(f"Next: rag eval {shown} --index {args.index}")
     return 0
 
 
