@@ -11,10 +11,10 @@ text it has never seen. Do not tune against it. The news text is publisher-copyr
 data and is never shipped with the product; only the questions (and each article's file name,
 in the `source` field) live in this repository, so the index is rebuilt from the shared corpus.
 
-eval/news-dev.jsonl is its development twin: 56 answerable and 14 unanswerable questions on 14
+eval/news-dev.jsonl is a second such set: 56 answerable and 14 unanswerable questions on 14
 other articles (seed 2026, eight sections), written the same way by a helper who read the
-articles and never saw an answer. The rules may be mended against it; eval/news.jsonl stays
-untouched, so the two together tell a fix that generalises from one that fits.
+articles and never saw an answer. Like eval/news.jsonl it only measures: neither may tune the
+system (news-vi articles must reach no training or tuning).
 
 The script ingests exactly the files named by the `source` fields, with the product's own
 embedder and chunk settings, checks that the resulting doc_ids are those the questions

@@ -46,7 +46,6 @@ _COUNTED = re.compile(r"(?:\bsố lượng|\btổng số|^số)((?: [^\W\d_]+){1
 _POPULATION = re.compile(r"\bdân số\b|\bbao nhiêu (?:người )?dân\b|\bnhân khẩu\b", re.IGNORECASE)
 # A rate is a share: "Tỷ lệ … là bao nhiêu?" → "95-96%", not the count beside it.
 _RATE = re.compile(r"\b(?:tỷ|tỉ) lệ\b.*\b(?:bao nhiêu|mấy)\b", re.IGNORECASE)
-_WHAT_KIND = re.compile(r"(?<!\blà )\bgì\b", re.IGNORECASE)
 _NOT_UNIT = set("có được là của ở tại trong cho vào đã sẽ đang với và từ khi mà thì để hiện nay".split())
 _PLURAL_MARKERS = {"các", "những"}
 UNIT_SYLLABLES = 3  # "bao nhiêu lượt người dự": the unit is the few words after the question word
@@ -65,16 +64,6 @@ def question_type(question: str) -> str:
         if pattern.search(question):
             return name
     return "sentence"
-
-
-def asked_kind(question: str) -> str | None:
-    """"danh hiệu" of "… danh hiệu gì?": "gì" after a word of two syllables or more may ask which
-    one of that kind, as "nào" does ("hạn chế gì" may not: only a span the word frames answers);
-    "… là gì?", "làm gì" do not."""
-    asked = _WHAT_KIND.search(question)
-    noun = asked_noun(question) if asked else None
-    framed = noun is not None and " " in noun and question[:asked.start()].rstrip().lower().endswith(noun)
-    return noun if framed else None
 
 
 def asks_for_several(question: str) -> bool:

@@ -35,9 +35,7 @@ PLACE_CONTEXT = re.compile(rf"(?:^|\b(?:{PLACE_LEVELS}|ở|tại|của|toàn)\s+
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 RANGE_OR_SCALE = {"den", "toi", "va", "hoac", "nghin", "ngan", "trieu", "ty", "ti", "van", "tram", "chuc"}  # folded
 UNIT_REACH = 24  # characters after a number where its unit stands
-BARE_NUMBER = re.compile(r"(?:(?:hơn|trên|gần|khoảng|tổng số|tổng cộng) )?\d+(?:[.,]\d+)*", re.IGNORECASE)  # "hơn 10.500" is bare too
-PEOPLE_HEADS = frozenset({"người", "ca"})
-PEOPLE_COUNTED = re.compile(r"\s(?:ca|trường hợp|bệnh nhân|nạn nhân|hành khách|thuyền viên)\b", re.IGNORECASE)
+BARE_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 DOCUMENT_CACHE = 256  # articles whose words are kept for the names check
 TERM_CACHE = 20_000  # sentences (and titles) whose terms are kept, ~100 MB; a miss costs ~15 µs
 FUSION_WEIGHT = 0.15  # how much the retriever's order counts when re-ranking by sentence evidence
@@ -264,9 +262,7 @@ class ExtractiveReader:
         sentence_words = word_spans(sentence.text)
         weights = {w: self._idf.get(w, self._idf_unseen) for w in words(question) if not _is_question_word(w)}
         unit, head = asked_unit(question), asked_head(question)
-        # people are told apart by what befell them: "tử vong" of "bao nhiêu người tử vong"
-        befell = unit - head if head & PEOPLE_HEADS else frozenset()
-        qualifier = {w: weights[w] for w in asked_qualifier(question) | befell if w in weights}
+        qualifier = {w: weights[w] for w in asked_qualifier(question) if w in weights}
         asked_years = frozenset(YEAR.findall(question)) if kind == "number" else frozenset()
         scored = [(span_score(sentence_words, s, weights, slot, unit, head, qualifier, asked_years), s) for s in spans]
         if scored and max(scored)[0] > 0:
@@ -318,8 +314,6 @@ def _lacks_asked_unit(question: str, text: str, span: tuple[int, int]) -> bool:
     after = _folded(text[span[1]:span[1] + UNIT_REACH]).split()
     if after and (after[0] in RANGE_OR_SCALE or after[0][0].isdigit()):
         return False  # "30 đến 50 nghìn dân", "3,5 triệu": the unit comes later
-    if "người" in head and PEOPLE_COUNTED.match(text, span[1]):
-        return False  # "82 trường hợp đã tử vong" counts people
     return not {_folded(w) for w in head} & set(after)  # without accents: "bao nhiêu nam" restored from "nam"
 
 

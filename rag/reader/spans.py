@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import re
 
-from .questions import ORDINAL_ASKED, asked_date_part, asked_kind, asked_noun, asked_unit
+from .questions import ORDINAL_ASKED, asked_date_part, asked_noun, asked_unit
 from ..text import syllables_after, word_size, words
 
 # Upper-case Latin letters with Vietnamese diacritics ("À-Ỹ" as a range would take lower case too).
 _UP = re.escape("".join(c for c in map(chr, range(0x41, 0x1EFA)) if c.isupper()))
-# A dot inside a name before a capital stays in it: "TP.HCM", "P.Bến Nghé".
-CAPITALISED = rf"[{_UP}](?:[^\s,.;:()“”\"]|\.(?=[{_UP}]))*"
+CAPITALISED = rf"[{_UP}][^\s,.;:()“”\"]*"
 _NUMBER = r"\d+(?:[.,]\d+)*(?:\s?[-–]\s?\d+(?:[.,]\d+)*)?(?:\s?%)?"
 _DATE_SPANS = re.compile(
     r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d{1,2}/\d{1,2}\b(?!/)|\bngày \d{1,2} tháng \d{1,2}(?: năm \d{4})?"
@@ -28,7 +27,6 @@ _YEAR = re.compile(r"(?:năm )?\b(?:1\d|20)\d\d\b", re.IGNORECASE)
 NAMING_WORDS = 20  # "Hội nghị sơ kết …": the words of an event's full name
 _DATE_GAP = re.compile(r"\s+(?:và|đến|tới)\s+", re.IGNORECASE)  # not "-": "1930 - 2023" is an anniversary
 _NUMBER_SPANS = re.compile(rf"(?:(?:hơn|trên|gần|khoảng|tổng số|tổng cộng) )?{_NUMBER}", re.IGNORECASE)
-_GLUED_UNIT = re.compile(r"[A-Za-z]{1,4}\d?(?:/[A-Za-z]{1,4})?(?![\w-])")  # m, km2, U/l: not "23điểm", a typo
 _MULTIPLIERS = {"nghìn", "ngàn", "triệu", "tỷ", "tỉ", "vạn", "trăm", "chục"}
 _NUMBER_WORDS = re.compile(r"\b(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\b", re.IGNORECASE)
 ENTITY = re.compile(rf"{CAPITALISED}(?: (?:{CAPITALISED}|\d+))*")
@@ -79,8 +77,7 @@ def candidate_spans(kind: str, sentence: str, question: str = "") -> list[tuple[
         return _people(sentence) or _people_without_a_vietnamese_name(sentence)
     if kind == "place":
         return _places(sentence, question)
-    noun = asked_kind(question) if kind == "sentence" else None
-    return [span for span in _names(sentence) + _entities(sentence) if framed_by(sentence, span, noun)] if noun else []
+    return []
 
 
 def _people_without_a_vietnamese_name(sentence: str) -> list[tuple[int, int]]:
@@ -174,19 +171,12 @@ def _dates(sentence: str, part: str | None = None) -> list[tuple[int, int]]:
         spans = [_year_of(sentence, a, b) for a, b in spans]
     elif part == "ngày" and any(_DAY.search(sentence[a:b]) for a, b in spans):
         spans = [(a, b) for a, b in spans if _DAY.search(sentence[a:b])]
-    spans = [span for span in spans if not _names_an_event(sentence, span)] or spans
     joined: list[tuple[int, int]] = []
     for a, b in spans:
         if joined and _DATE_GAP.fullmatch(sentence[joined[-1][1]:a]):
             a = joined.pop()[0]
         joined.append((a, b))
     return joined
-
-
-def _names_an_event(sentence: str, span: tuple[int, int]) -> bool:
-    """A bare year right after a name is part of it: "Thế vận hội Bắc Kinh 2008", "Euro 2020"."""
-    return bool(_YEAR_ALONE.fullmatch(sentence[span[0]:span[1]])
-                and re.search(rf"[{_UP}][^\s,.;:()“”\"]* $", sentence[:span[0]]))
 
 
 def _year_of(sentence: str, start: int, end: int) -> tuple[int, int]:
@@ -197,24 +187,16 @@ def _year_of(sentence: str, start: int, end: int) -> tuple[int, int]:
 def _numbers(sentence: str, unit: frozenset[str]) -> list[tuple[int, int]]:
     spans = []
     for match in _NUMBER_SPANS.finditer(sentence):
-        if spans and match.start() < spans[-1][1]:
-            continue  # the "2" of "5km2"
         token = _whole_token(sentence, match.start(), match.end())
         if (re.fullmatch(r"\d{1,2}/\d{1,2}(/\d{4})?", token) or re.match(r"\d+[-/][^\W\d_]", token)
                 or _NAMED_BY_NUMBER.search(sentence, 0, match.start())):
             continue  # a date, a document code (1327-QĐ/TU) or a document's number ("Đề án 1327"), not a count
-        spans.append((match.start(), _unit_end(sentence, _glued_unit_end(sentence, match.end()), unit)))
+        spans.append((match.start(), _unit_end(sentence, match.end(), unit)))
     for match in _NUMBER_WORDS.finditer(sentence):
         end = _unit_end(sentence, match.end(), unit)
         if end > match.end():  # "hai đội": a number word only counts with the asked unit
             spans.append((match.start(), end))
     return spans
-
-
-def _glued_unit_end(sentence: str, end: int) -> int:
-    """A unit written onto its number belongs to it: "800m", "40U/l", "5km2"."""
-    glued = _GLUED_UNIT.match(sentence, end)
-    return glued.end() if glued else end
 
 
 def _unit_end(sentence: str, end: int, unit: frozenset[str]) -> int:
