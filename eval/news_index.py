@@ -44,6 +44,9 @@ def main() -> int:
     parser.add_argument("--questions", type=Path, default=QUESTIONS, help="question set [eval/news.jsonl]")
     args = parser.parse_args()
     questions = args.questions.resolve()
+    if not questions.is_file():
+        print(f"question set {args.questions} not found; give an eval/*.jsonl file", file=sys.stderr)
+        return 1
 
     rows = [json.loads(line) for line in questions.read_text(encoding="utf-8").splitlines() if line.strip()]
     sources = sorted({row["source"] for row in rows})
