@@ -10,6 +10,7 @@ import torch
 
 from rag.encoder import E5Port
 from rag.evaluation import contains, f1
+from rag.reader import WEIGHTS
 from rag.reader.neural import typed_span, whole_words
 from rag.reader.questions import asked_noun
 from rag.reader.spans import framed_by
@@ -283,12 +284,46 @@ def test_a_short_training_run_lowers_the_loss(tmp_path):
 
     out = tmp_path / "run"
     train.main(["--out", str(out), "--limit", "8", "--batch", "4", "--max-steps", "12", "--epochs", "6", "--lr", "3e-4",
-                "--eval-every", "12", "--validation-limit", "4", "--log-every", "4", "--save-every", "6"])
+                "--eval-every", "12", "--validation-limit", "4", "--log-every", "4", "--save-every", "6", "--keep"])
     losses = [row["loss"] for row in map(json.loads, (out / "log.jsonl").read_text().splitlines()) if "loss" in row]
     assert len(losses) == 3 and losses[-1] < losses[0]
     assert (out / "checkpoint.pt").exists() and (out / "best.safetensors").exists()
+    assert (out / "step-12.safetensors").exists()  # --keep: every validated step, for averaging
     trained = SpanModel.from_trained(out / "best.safetensors")
     assert trained.head.weight.shape == (2, 384)
     # the shipped file keeps every weight to fp16 (rows rounded to int8 cost 4.6 validation F1)
     last = torch.load(out / "checkpoint.pt", weights_only=False)["model"]
     assert all(torch.equal(trained.state_dict()[name], value.half().float()) for name, value in last.items())
+
+
+def test_cross_lingual_pairs_ask_in_one_language_and_read_another():
+    from training import data
+
+    by_language = {path.name.split(".")[1]: {e.id: e for e in data.squad_examples(path)}
+                   for path in sorted(data.XQUAD_TRAIN.glob("xquad.*.train.json"))}
+    languages = sorted(by_language)
+    pairs = data.cross_lingual(1)
+    assert len(pairs) == sum(len(examples) for examples in by_language.values())
+    for pair in pairs[::97]:
+        qid, route = pair.id.split("/")
+        asked, read_in = (languages[int(i)] for i in route.split(">"))
+        assert asked != read_in
+        assert pair.question == by_language[asked][qid].question
+        assert pair.context == by_language[read_in][qid].context
+        text, start = pair.answers[0]
+        assert pair.context[start:start + len(text)] == text
+
+
+def test_mean_weights_average_every_parameter(tmp_path):
+    from rag.reader.weights import load_weights, save_weights
+    from training.validate import mean_weights
+
+    shipped = load_weights(WEIGHTS)
+    moved = {name: value + 2.0 if name == "head.weight" else value for name, value in shipped.items()}
+    save_weights(shipped, tmp_path / "a.safetensors")
+    save_weights(moved, tmp_path / "b.safetensors")
+    mean = mean_weights([tmp_path / "a.safetensors", tmp_path / "b.safetensors"])
+    assert mean.keys() == shipped.keys()
+    assert torch.allclose(mean["head.weight"], shipped["head.weight"] + 1.0, atol=1e-2)
+    assert torch.equal(mean["encoder.bert.encoder.layer.0.attention.self.query.weight"],
+                       shipped["encoder.bert.encoder.layer.0.attention.self.query.weight"])

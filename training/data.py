@@ -18,6 +18,7 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 XQUAD_TRAIN = SHARED / "datasets" / "xquad-train"
 XQUAD_VI = SHARED / "benchmarks" / "xquad-vi" / "xquad.vi.json"
 VALIDATION_ARTICLES = slice(16, 24)
+TRAINING_ARTICLES = slice(0, 16)  # the articles of xquad-train, whose questions these are
 MAX_LENGTH = 192
 STRIDE = 64
 
@@ -61,6 +62,31 @@ def _nfc_answers(context: str, answers) -> tuple[tuple[str, int], ...]:
 
 def xquad_train() -> list[Example]:
     return [e for path in sorted(XQUAD_TRAIN.glob("xquad.*.train.json")) for e in squad_examples(path)]
+
+
+def cross_lingual(per_question: int, seed: int = 13) -> list[Example]:
+    """XQuAD is one question set in many translations (the ids are shared), so a question in one
+    language can be paired with its paragraph and answer in another: new pairs from the same human
+    questions, which reward matching meaning over matching words (XLDA, Singh et al. 2019)."""
+    rng = random.Random(seed)
+    by_language = [squad_examples(path) for path in sorted(XQUAD_TRAIN.glob("xquad.*.train.json"))]
+    by_id = [{e.id: e for e in examples} for examples in by_language]
+    out = []
+    for asked, examples in enumerate(by_language):
+        others = [i for i in range(len(by_language)) if i != asked]
+        for example in examples:
+            for read in rng.sample(others, per_question):
+                source = by_id[read].get(example.id)
+                if source and source.answers:
+                    out.append(Example(f"{example.id}/{asked}>{read}", example.question,
+                                       source.context, source.answers))
+    return out
+
+
+def xquad_vi_train() -> list[Example]:
+    """XQuAD-vi articles 0–15: the Vietnamese text of xquad-train's questions (dev, where tuning is
+    allowed; a model trained on xquad-train has in effect seen them already)."""
+    return squad_examples(XQUAD_VI, TRAINING_ARTICLES)
 
 
 def validation() -> list[Example]:

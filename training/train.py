@@ -78,6 +78,9 @@ def _train(model, batches, total, optimizer, schedule, state, validation, args, 
             losses = []
         if (step + 1) % args.eval_every == 0 or step + 1 == total:
             record |= {"validation": score(model, validation)}
+            if args.keep:
+                save_weights(model.trainable_state(), out / f"step-{step + 1}.safetensors",
+                             {"step": step + 1, "examples": state["examples"], **record["validation"]})
             if record["validation"]["f1"] > state["best_f1"]:
                 state["best_f1"] = record["validation"]["f1"]
                 save_weights(model.trainable_state(), out / "best.safetensors",
@@ -108,6 +111,9 @@ def _batches(model: SpanModel, args, out: Path) -> list[list[data.Feature]]:
     if cache.exists():
         return torch.load(cache, weights_only=False)
     examples = [] if args.no_xquad else data.xquad_train()
+    examples += data.xquad_vi_train() * args.vietnamese
+    if args.cross_lingual:
+        examples += data.cross_lingual(args.cross_lingual, args.seed)
     if args.synthetic:
         examples += data.synthetic(Path(args.synthetic), args.synthetic_limit)
     features = data.features(examples[:args.limit or None], model.tokenizer, seed=args.seed)
@@ -129,7 +135,13 @@ def _arguments(argv):
     p.add_argument("--out", required=True, help="folder for checkpoints, the log and best.safetensors")
     p.add_argument("--synthetic", help="JSONL from training/synthetic.py")
     p.add_argument("--synthetic-limit", type=int)
-    p.add_argument("--no-xquad", action="store_true", help="train on the synthetic set alone")
+    p.add_argument("--no-xquad", action="store_true", help="leave out xquad-train's own pairs")
+    p.add_argument("--vietnamese", type=int, default=0, metavar="N",
+                   help="add XQuAD-vi articles 0–15 (the Vietnamese of xquad-train), N times")
+    p.add_argument("--cross-lingual", type=int, default=0, metavar="K",
+                   help="add K pairs per xquad-train question: its paragraph in another language")
+    p.add_argument("--keep", action="store_true",
+                   help="keep the weights of every validation as step-N.safetensors (for averaging)")
     p.add_argument("--init", help="start from these trained weights (a .safetensors of this reader)")
     p.add_argument("--limit", type=int, help="train on the first N examples only (tests)")
     p.add_argument("--epochs", type=int, default=1)
