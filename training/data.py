@@ -60,26 +60,32 @@ def _nfc_answers(context: str, answers) -> tuple[tuple[str, int], ...]:
     return tuple((nfc(text), len(nfc(context[:start]))) for text, start in answers)
 
 
+def xquad_train_by_language() -> dict[str, list[Example]]:
+    """xquad-train's examples by language code ("ar", "de", …)."""
+    return {path.name.split(".")[1]: squad_examples(path)
+            for path in sorted(XQUAD_TRAIN.glob("xquad.*.train.json"))}
+
+
 def xquad_train() -> list[Example]:
-    return [e for path in sorted(XQUAD_TRAIN.glob("xquad.*.train.json")) for e in squad_examples(path)]
+    return [e for examples in xquad_train_by_language().values() for e in examples]
 
 
 def cross_lingual(per_question: int, seed: int = 13) -> list[Example]:
     """XQuAD is one question set in many translations (the ids are shared), so a question in one
     language can be paired with its paragraph and answer in another: new pairs from the same human
-    questions, which reward matching meaning over matching words (XLDA, Singh et al. 2019)."""
+    questions, which reward matching meaning over matching words (XLDA, Singh et al. 2019).
+    Ids are "<id>/<asked language>><read language>"."""
     rng = random.Random(seed)
-    by_language = [squad_examples(path) for path in sorted(XQUAD_TRAIN.glob("xquad.*.train.json"))]
-    by_id = [{e.id: e for e in examples} for examples in by_language]
+    by_language = {language: {e.id: e for e in examples}
+                   for language, examples in xquad_train_by_language().items()}
     out = []
-    for asked, examples in enumerate(by_language):
-        others = [i for i in range(len(by_language)) if i != asked]
-        for example in examples:
+    for asked, examples in by_language.items():
+        others = [language for language in by_language if language != asked]
+        for example in examples.values():
             for read in rng.sample(others, per_question):
-                source = by_id[read].get(example.id)
-                if source and source.answers:
-                    out.append(Example(f"{example.id}/{asked}>{read}", example.question,
-                                       source.context, source.answers))
+                source = by_language[read][example.id]
+                out.append(Example(f"{example.id}/{asked}>{read}", example.question,
+                                   source.context, source.answers))
     return out
 
 
