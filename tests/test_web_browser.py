@@ -236,8 +236,9 @@ def test_a_source_opens_its_article_and_an_admin_uploads_an_article_then_asks_ab
         page.get_by_role("tab", name="Bài viết").click()
         page.locator("#rag-admin").first.wait_for(timeout=10_000)
         page.locator("#rag-upload-files input[type=file]").set_input_files(str(article))
-        # Gradio uploads the file before naming it; on two busy cores that has taken over 20 s.
-        page.locator("#rag-upload-files").get_by_text("chuyen-doi-so.txt").first.wait_for(timeout=60_000)
+        # The uploaded file's row: Gradio splits its name into stem and extension spans, so its text
+        # reads "chuyen-doi-so .txt"; the cell's label holds the name whole.
+        page.locator('#rag-upload-files td.filename[aria-label="chuyen-doi-so.txt"]').wait_for(timeout=30_000)
         page.locator("#rag-upload").click()
         jobs = page.locator("#rag-jobs textarea")
         wait_for(lambda: "xong" in jobs.input_value(), timeout=120, what="the upload indexed")
