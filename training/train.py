@@ -19,7 +19,7 @@ from tqdm import tqdm
 from rag.reader.span_model import SpanModel, batch
 from rag.reader.weights import load_weights, save_weights
 
-from . import data
+from . import data, written
 from .validate import score
 
 
@@ -116,6 +116,8 @@ def _batches(model: SpanModel, args, out: Path) -> list[list[data.Feature]]:
         examples += data.cross_lingual(args.cross_lingual, args.seed)
     if args.synthetic:
         examples += data.synthetic(Path(args.synthetic), args.synthetic_limit)
+    if args.written:
+        examples += written.examples() * args.written
     features = data.features(examples[:args.limit or None], model.tokenizer, seed=args.seed)
     rng = random.Random(args.seed)
     rng.shuffle(features)
@@ -138,6 +140,8 @@ def _arguments(argv):
     p.add_argument("--no-xquad", action="store_true", help="leave out xquad-train's own pairs")
     p.add_argument("--vietnamese", type=int, default=0, metavar="N",
                    help="add XQuAD-vi articles 0–15 (the Vietnamese of xquad-train), N times")
+    p.add_argument("--written", type=int, default=0, metavar="N",
+                   help="add the written Vietnamese questions of training/questions/, N times")
     p.add_argument("--cross-lingual", type=int, default=0, metavar="K",
                    help="add K pairs per xquad-train question: its paragraph in another language")
     p.add_argument("--keep", action="store_true",

@@ -1,0 +1,70 @@
+"""The written questions of training/questions/ read back against the real viwiki corpus."""
+import json
+
+import pytest
+
+from training import passages, written
+
+
+@pytest.fixture(scope="module")
+def texts():
+    return passages.articles()
+
+
+@pytest.fixture(scope="module")
+def examples():
+    return written.examples()
+
+
+def test_every_committed_line_becomes_an_example_whose_offset_points_at_its_answer(examples):
+    lines = sum(1 for path in written.QUESTIONS.glob("*.jsonl")
+                for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    assert len(examples) == lines >= 1000
+    for e in examples:
+        for text, start in e.answers:
+            assert e.context[start:start + len(text)] == text
+    unanswerable = [e for e in examples if not e.answers]
+    assert 0.1 < len(unanswerable) / len(examples) < 0.25
+
+
+def test_questions_do_not_copy_their_evidence(examples):
+    """Paraphrased: few questions share a run of six words with their paragraph."""
+    def runs(text, n=6):
+        words = text.lower().rstrip("?").split()
+        return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
+    copied = sum(bool(runs(e.question) & runs(e.context)) for e in examples)
+    assert copied / len(examples) < 0.15
+
+
+def test_an_answer_that_occurs_twice_is_placed_in_its_evidence(texts):
+    context = passages.paragraph(texts["lesotho"], 70)
+    row = {"question": "Năm 2003 bao nhiêu người chết vì AIDS?", "answer": "29",
+           "evidence": "Năm 2003, có 29 nghìn người đã chết vì những nguyên nhân có liên quan đến AIDS."}
+    (answer, start), = written.placed(context, row)
+    assert context.count("29") == 2 and start == context.rindex("29 nghìn")
+    assert written.placed(context, {**row, "answer": None}) == ()
+    assert written.placed(context, {**row, "answer": "30"}) == "answer not in its evidence"
+
+
+def test_check_names_each_bad_line_and_fails(tmp_path, capsys):
+    good = {"passage": "lesotho#70", "question": "Lesotho có tỉ lệ HIV cao thứ mấy?", "answer": "thứ ba",
+            "evidence": "Lesotho là nước có tỉ lệ HIV cao hàng thứ ba thế giới, với 29% tỉ lệ lây nhiễm "
+                        "nơi những người tuổi từ 16-49."}
+    path = tmp_path / "q.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in
+                              [good, {**good, "passage": "không có#1"}, {**good, "evidence": "không có câu này"}]),
+                    encoding="utf-8")
+    assert written.check([path]) == 1
+    out = capsys.readouterr().out
+    assert "q.jsonl:2: unknown passage" in out and "q.jsonl:3: evidence not in the paragraph" in out
+    assert out.strip().endswith("1 usable, 2 to fix")
+
+
+def test_passages_are_prose_paragraphs_of_long_articles(texts):
+    picked = passages.pick(20, seed=5)
+    assert len({p["title"] for p in picked}) == 20
+    for p in picked:
+        title, number = p["passage"].rsplit("#", 1)
+        assert len(texts[title]) >= passages.MIN_ARTICLE
+        assert passages.paragraph(texts[title], int(number)) == p["context"]
+        assert not p["context"].startswith("==") and "|" not in p["context"]

@@ -1,0 +1,73 @@
+"""Pick viwiki paragraphs for question writers, in batches, and rebuild them from their ids.
+
+A written question names its passage as "title#paragraph" (the paragraph's line number in the
+article), so the question files in `training/questions/` hold no Wikipedia text but the answers and
+are read back against `../shared/corpora/viwiki/` (`training.data.written`).
+
+    python -m training.passages --out /tmp/passages --batches 8 --per-batch 36 [--seed 29]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import unicodedata
+from pathlib import Path
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared/corpora/viwiki/viwiki.jsonl"
+MIN_ARTICLE, MIN_PARAGRAPH, MAX_PARAGRAPH = 3000, 400, 1200
+
+
+def prose_paragraphs(text: str) -> list[tuple[int, str]]:
+    """(line number, paragraph) for paragraphs of running prose: no headings, lists or tables."""
+    out = []
+    for number, line in enumerate(unicodedata.normalize("NFC", text).split("\n")):
+        line = line.strip()
+        if (MIN_PARAGRAPH <= len(line) <= MAX_PARAGRAPH and line[-1] in ".!?\"”)"
+                and "|" not in line and not line.startswith("==") and line.count(". ") >= 2):
+            out.append((number, line))
+    return out
+
+
+def paragraph(text: str, number: int) -> str:
+    return unicodedata.normalize("NFC", text).split("\n")[number].strip()
+
+
+def articles() -> dict[str, str]:
+    with CORPUS.open(encoding="utf-8") as lines:
+        return {row["title"]: row["text"] for row in map(json.loads, lines)}
+
+
+def pick(count: int, seed: int) -> list[dict]:
+    """One paragraph from each of `count` long articles, seeded."""
+    rng = random.Random(seed)
+    long = [(title, text) for title, text in articles().items() if len(text) >= MIN_ARTICLE]
+    rng.shuffle(long)
+    picked = []
+    for title, text in long:
+        if found := prose_paragraphs(text):
+            number, body = rng.choice(found)
+            picked.append({"passage": f"{title}#{number}", "title": title, "context": body})
+            if len(picked) == count:
+                break
+    return picked
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--batches", type=int, default=8)
+    p.add_argument("--per-batch", type=int, default=36)
+    p.add_argument("--seed", type=int, default=29)
+    args = p.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    picked = pick(args.batches * args.per_batch, args.seed)
+    for b in range(args.batches):
+        rows = picked[b * args.per_batch:(b + 1) * args.per_batch]
+        (args.out / f"passages-{b:02d}.jsonl").write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    print(f"{len(picked)} passages in {args.batches} batches under {args.out}")
+
+
+if __name__ == "__main__":
+    main()
