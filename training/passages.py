@@ -2,7 +2,7 @@
 
 A written question names its passage as "title#paragraph" (the paragraph's line number in the
 article), so the question files in `training/questions/` hold no Wikipedia text but the answers and
-are read back against `../shared/corpora/viwiki/` (`training.data.written`).
+are read back against `../shared/corpora/viwiki/` (`training.written`).
 
     python -m training.passages --out /tmp/passages --batches 8 --per-batch 36 [--seed 29]
 """
