@@ -68,3 +68,19 @@ def test_passages_are_prose_paragraphs_of_long_articles(texts):
         assert len(texts[title]) >= passages.MIN_ARTICLE
         assert passages.paragraph(texts[title], int(number)) == p["context"]
         assert not p["context"].startswith("==") and "|" not in p["context"]
+
+
+def test_quantities_are_counts_amounts_and_shares_but_not_years_or_dates():
+    text = "Năm 2013 tỉnh có 272 chi bộ, 21 chi bộ khối cơ quan, 3.517 đảng viên, 45,2% hộ nghèo (ngày 28/8/2013)."
+    assert passages.quantities(text) == ["272", "21", "3.517", "45,2"]
+
+
+def test_number_passages_give_at_least_that_many_quantities(texts):
+    for p in passages.pick(10, seed=5, min_quantities=5):
+        assert len(passages.quantities(p["context"])) >= 5
+
+
+def test_an_answer_is_placed_where_it_stands_as_whole_words():
+    context = "Giải có 12 đội chủ nhà và 2 đội khách mời."
+    row = {"question": "Có mấy đội khách mời?", "answer": "2 đội", "evidence": context}
+    assert written.placed(context, row) == (("2 đội", context.index("2 đội khách")),)

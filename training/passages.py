@@ -11,11 +11,18 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import unicodedata
 from pathlib import Path
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared/corpora/viwiki/viwiki.jsonl"
 MIN_ARTICLE, MIN_PARAGRAPH, MAX_PARAGRAPH = 3000, 400, 1200
+NUMBER = re.compile(r"(?<![\d/])\d(?:[\d.,]*\d)?(?![\d/])")  # not a part of a date "28/8/2013"
+
+
+def quantities(text: str) -> list[str]:
+    """The counts, amounts and shares in `text` ("21", "3.517", "45,2"), years left out."""
+    return [n for n in NUMBER.findall(text) if not (n.isdigit() and len(n) == 4 and 1500 <= int(n) <= 2099)]
 
 
 def prose_paragraphs(text: str) -> list[tuple[int, str]]:
@@ -38,14 +45,16 @@ def articles() -> dict[str, str]:
         return {row["title"]: row["text"] for row in map(json.loads, lines)}
 
 
-def pick(count: int, seed: int) -> list[dict]:
-    """One paragraph from each of `count` long articles, seeded."""
+def pick(count: int, seed: int, min_quantities: int = 0) -> list[dict]:
+    """One paragraph from each of `count` long articles, seeded; with `min_quantities`, only paragraphs
+    giving at least that many counts or amounts (to ask which one is meant)."""
     rng = random.Random(seed)
     long = [(title, text) for title, text in articles().items() if len(text) >= MIN_ARTICLE]
     rng.shuffle(long)
     picked = []
     for title, text in long:
-        if found := prose_paragraphs(text):
+        found = [(n, body) for n, body in prose_paragraphs(text) if len(quantities(body)) >= min_quantities]
+        if found:
             number, body = rng.choice(found)
             picked.append({"passage": f"{title}#{number}", "title": title, "context": body})
             if len(picked) == count:
@@ -59,9 +68,10 @@ def main() -> None:
     p.add_argument("--batches", type=int, default=8)
     p.add_argument("--per-batch", type=int, default=36)
     p.add_argument("--seed", type=int, default=29)
+    p.add_argument("--quantities", type=int, default=0, help="only paragraphs with this many counts or amounts")
     args = p.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    picked = pick(args.batches * args.per_batch, args.seed)
+    picked = pick(args.batches * args.per_batch, args.seed, args.quantities)
     for b in range(args.batches):
         rows = picked[b * args.per_batch:(b + 1) * args.per_batch]
         (args.out / f"passages-{b:02d}.jsonl").write_text(

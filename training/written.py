@@ -9,6 +9,7 @@ answer is placed inside its evidence, so a string that occurs twice lands where 
 from __future__ import annotations
 
 import json
+import re
 import sys
 import unicodedata
 from pathlib import Path
@@ -31,10 +32,20 @@ def placed(context: str, row: dict) -> tuple[tuple[str, int], ...] | str:
     at = context.find(evidence) if evidence else 0
     if at < 0:
         return "evidence not in the paragraph"
-    inside = context[at:at + len(evidence)].find(answer) if evidence else context.find(answer)
+    inside = _whole(context[at:at + len(evidence)] if evidence else context, answer)
     if not answer or inside < 0:
         return "answer not in its evidence" if evidence else "answer not in the paragraph"
     return ((answer, at + inside),)
+
+
+def _whole(text: str, answer: str) -> int:
+    """The first place `answer` stands as whole words ("2 đội" not inside "12 đội"), else the first at all."""
+    starts = [m.start() for m in re.finditer(re.escape(answer), text)] if answer else []
+    for start in starts:
+        end = start + len(answer)
+        if not (start and text[start - 1].isalnum()) and not (end < len(text) and text[end].isalnum()):
+            return start
+    return starts[0] if starts else -1
 
 
 def _rows(files):
