@@ -24,11 +24,12 @@ from pathlib import Path
 import numpy as np
 
 from ..store import Index
-from ..text import is_vietnamese_syllable, words
+from ..text import is_vietnamese_syllable, word_spans, words
 from ..types import Hit, Sentence
-from .questions import asked_date_part, asked_head, question_type
+from .questions import asked_date_part, asked_head, asked_qualifier, question_type
 from .rules import ExtractiveReader, Reading, RankedSentence, forced_abstention
 from .span_model import SpanGuess, SpanModel, read
+from .span_score import qualified
 from .spans import candidate_spans, complete_word, is_bare_year, names_a_day, names_unit, trim_span
 
 CALIBRATION = Path(__file__).with_name("neural-calibration.json")
@@ -120,8 +121,9 @@ class NeuralReader:
 
     def _choose(self, kind: str, question: str, proposals, best_sentence_score: float):
         """The best-scored proposal of the asked type, naming the asked unit where there is one
-        ("bao nhiêu đảng viên": a count of đảng viên); failing that, of the asked type; failing
-        that, the best proposal, marked untyped."""
+        ("bao nhiêu đảng viên": a count of đảng viên) and, of such counts, followed by what the
+        question says of it ("… chi bộ trực thuộc đảng bộ khối cơ quan"); failing that, of the asked
+        type; failing that, the best proposal, marked untyped."""
         def score(p):
             return p[4].score + SENTENCE_WEIGHT * (p[0].score - best_sentence_score)
 
@@ -132,8 +134,12 @@ class NeuralReader:
             span = whole_words(text, start, end)
             if span is not None:
                 checked.append((ranking, rank, text, span, typed_span(kind, question, text, span), guess))
+        named = [p for p in checked if p[4] and unit and names_unit(unit, p[2][p[4][0]:p[4][1]])]
+        if qualifier := {w: 1.0 for w in asked_qualifier(question)} if unit else {}:
+            # of several counts of the unit, the one followed by what the question says of it
+            named.sort(key=lambda p: -qualified(word_spans(p[2]), p[4], qualifier))
         tiers = [
-            [p for p in checked if p[4] and unit and names_unit(unit, p[2][p[4][0]:p[4][1]])],
+            named,
             [p for p in checked if p[4]],
             checked,
         ]

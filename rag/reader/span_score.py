@@ -21,7 +21,7 @@ def _overlap(span: tuple[int, int], slot: tuple[int, int] | None) -> float:
     return 4.0 * max(0, inside) / max(1, span[1] - span[0] + slot[1] - slot[0])
 
 
-def _qualified(sentence_words: list[tuple[int, int, str]], span: tuple[int, int], qualifier: dict[str, float]) -> float:
+def qualified(sentence_words: list[tuple[int, int, str]], span: tuple[int, int], qualifier: dict[str, float]) -> float:
     """How much of what the question says of the counted thing follows this count, before the
     next number: "123 nhà văn hóa thôn, bản" for "bao nhiêu nhà văn hóa thôn, bản", not "14 nhà
     văn hóa xã"."""
@@ -71,4 +71,4 @@ def span_score(sentence_words: list[tuple[int, int, str]], span: tuple[int, int]
             total += weights[w]
     named = float(names_unit(head, " ".join(inside)))
     return (novel + named + PROXIMITY_WEIGHT * (near / total if total else 0.0) + _overlap(span, slot)
-            + _qualified(sentence_words, span, qualifier or {}) + _dated(sentence_words, span, inside, years))
+            + qualified(sentence_words, span, qualifier or {}) + _dated(sentence_words, span, inside, years))
