@@ -52,7 +52,8 @@ bench: install
 # The trained reader (docs/reader.md): synthetic Vietnamese questions from viwiki, then resumable
 # runs (XQuAD articles 0–15 in 11 languages; those with the synthetic set; a second pass; the
 # written Vietnamese questions of training/questions/), chosen on XQuAD-vi articles 16–23, then
-# calibrated there. About two and a half hours on two cores;
+# calibrated there (the written stage reads round2-* and written-*: the count questions, counts-*,
+# did not help). About two and a half hours on two cores;
 # rerun after an interruption and each step continues from its checkpoint.
 RUNS := training/runs
 train-reader: install

@@ -1,8 +1,8 @@
 """Pick viwiki paragraphs for question writers, in batches, and rebuild them from their ids.
 
-A written question names its passage as "title#paragraph" (the paragraph's line number in the
-article), so the question files in `training/questions/` hold no Wikipedia text but the answers and
-are read back against `../shared/corpora/viwiki/` (`training.written`).
+A written question names its passage as "title#line" (the paragraph's line number in its
+article), so the question files in `training/questions/` hold of Wikipedia's text only the answers
+and their sentences; `training.written` reads the paragraphs back from `../shared/corpora/viwiki/`.
 
     python -m training.passages --out /tmp/passages --batches 8 --per-batch 36 [--seed 29]
 """

@@ -11,24 +11,20 @@ from __future__ import annotations
 import json
 import re
 import sys
-import unicodedata
 from pathlib import Path
 
+from rag.text import nfc
 from training import passages
 from training.data import Example
 
 QUESTIONS = Path(__file__).resolve().parent / "questions"
 
 
-def _nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
-
-
 def placed(context: str, row: dict) -> tuple[tuple[str, int], ...] | str:
     """The answer with its offset in `context`, () for none, or why the line cannot be used."""
     if row.get("answer") is None:
         return ()
-    answer, evidence = _nfc(row["answer"]).strip(), _nfc(row.get("evidence") or "").strip()
+    answer, evidence = nfc(row["answer"]).strip(), nfc(row.get("evidence") or "").strip()
     at = context.find(evidence) if evidence else 0
     if at < 0:
         return "evidence not in the paragraph"
@@ -55,30 +51,30 @@ def _rows(files):
                 yield f"{Path(path).name}:{number}", json.loads(line)
 
 
-def examples(files=None) -> list[Example]:
-    files = files or sorted(QUESTIONS.glob("*.jsonl"))
-    texts, out = passages.articles(), []
+def _read(files):
+    """(where, row, paragraph or None, the placed answers or why the line cannot be used)."""
+    texts = passages.articles()
     for where, row in _rows(files):
-        title, number = row["passage"].rsplit("#", 1)
+        title, _, number = row.get("passage", "").rpartition("#")
+        if title not in texts or not number.isdigit():
+            yield where, row, None, "unknown passage"
+            continue
         context = passages.paragraph(texts[title], int(number))
-        answers = placed(context, row)
-        if not isinstance(answers, str):
-            out.append(Example(f"written/{where}", _nfc(row["question"]).strip(), context, answers))
-    return out
+        yield where, row, context, placed(context, row) if row.get("question") else "no question"
+
+
+def examples(files=None) -> list[Example]:
+    files = sorted(QUESTIONS.glob("*.jsonl")) if files is None else files
+    return [Example(f"written/{where}", nfc(row["question"]).strip(), context, answers)
+            for where, row, context, answers in _read(files) if not isinstance(answers, str)]
 
 
 def check(files) -> int:
-    texts, good, bad = passages.articles(), 0, 0
-    for where, row in _rows(files):
-        title, number = row.get("passage", "#").rsplit("#", 1)
-        if title not in texts or not number.isdigit():
-            problem = "unknown passage"
-        else:
-            answers = placed(passages.paragraph(texts[title], int(number)), row)
-            problem = answers if isinstance(answers, str) else ""
-        if problem or not row.get("question"):
+    good, bad = 0, 0
+    for where, row, _, answers in _read(files):
+        if isinstance(answers, str):
             bad += 1
-            print(f"{where}: {problem or 'no question'}: {row.get('answer')!r}")
+            print(f"{where}: {answers}: {row.get('answer')!r}")
         else:
             good += 1
     print(f"{good} usable, {bad} to fix")

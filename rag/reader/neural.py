@@ -135,8 +135,8 @@ class NeuralReader:
             if span is not None:
                 checked.append((ranking, rank, text, span, typed_span(kind, question, text, span), guess))
         named = [p for p in checked if p[4] and unit and names_unit(unit, p[2][p[4][0]:p[4][1]])]
-        if qualifier := {w: 1.0 for w in asked_qualifier(question)} if unit else {}:
-            # of several counts of the unit, the one followed by what the question says of it
+        qualifier = dict.fromkeys(asked_qualifier(question), 1.0)
+        if named and qualifier:  # of several counts of the unit, the one followed by what the question says of it
             named.sort(key=lambda p: -qualified(word_spans(p[2]), p[4], qualifier))
         tiers = [
             named,
