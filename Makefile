@@ -63,7 +63,7 @@ train-reader: install
 		--synthetic $(RUNS)/synthetic.jsonl --synthetic-limit 10000 --eval-every 100 --max-steps 300
 	$(PY) -m training.train --out $(RUNS)/stage3 --init $(RUNS)/stage1/best.safetensors --lr 3e-5 --eval-every 50
 	$(PY) -m training.train --out $(RUNS)/written --init $(RUNS)/stage3/best.safetensors --no-xquad \
-		--written 1 --written-files '[rw]*.jsonl' --lr 3e-5 --eval-every 50
+		--written 1 --written-files 'round2-*.jsonl,written-*.jsonl' --lr 3e-5 --eval-every 50
 	$(PY) -m training.choose $(RUNS)/stage1 $(RUNS)/stage2 $(RUNS)/stage3 $(RUNS)/written --to rag/reader/span-reader.safetensors
 	$(PY) eval/calibrate.py --reader neural
 	$(PY) eval/calibrate.py --reader combined

@@ -84,3 +84,21 @@ def test_an_answer_is_placed_where_it_stands_as_whole_words():
     context = "Giải có 12 đội chủ nhà và 2 đội khách mời."
     row = {"question": "Có mấy đội khách mời?", "answer": "2 đội", "evidence": context}
     assert written.placed(context, row) == (("2 đội", context.index("2 đội khách")),)
+
+
+def test_written_files_are_chosen_by_several_globs():
+    chosen = {p.name for p in written.matching("round2-*.jsonl, written-*.jsonl")}
+    assert "round2-00.jsonl" in chosen and "written-00.jsonl" in chosen
+    assert not any(name.startswith("counts-") for name in chosen)
+    assert written.matching("nothing-*.jsonl") == []
+
+
+def test_new_paragraphs_skip_articles_already_asked_about_and_lean_to_the_genre(texts):
+    used = passages.used_titles(str(written.QUESTIONS / "*.jsonl"))
+    words = ("tỉnh", "huyện", "xã", "dân số", "Đảng")
+    picked = passages.pick(12, seed=5, exclude=used, words=words)
+    assert len(picked) == 12 and len(used) >= 1000
+    for row in picked:
+        assert row["title"] not in used
+        assert sum(w in row["context"] for w in words) >= 2
+        assert passages.paragraph(texts[row["title"]], int(row["passage"].rpartition("#")[2])) == row["context"]

@@ -117,7 +117,7 @@ def _batches(model: SpanModel, args, out: Path) -> list[list[data.Feature]]:
     if args.synthetic:
         examples += data.synthetic(Path(args.synthetic), args.synthetic_limit)
     if args.written:
-        examples += written.examples(sorted(written.QUESTIONS.glob(args.written_files))) * args.written
+        examples += written.examples(written.matching(args.written_files)) * args.written
     features = data.features(examples[:args.limit or None], model.tokenizer, seed=args.seed)
     rng = random.Random(args.seed)
     rng.shuffle(features)
@@ -142,8 +142,8 @@ def _arguments(argv):
                    help="add XQuAD-vi articles 0–15 (the Vietnamese of xquad-train), N times")
     p.add_argument("--written", type=int, default=0, metavar="N",
                    help="add the written Vietnamese questions of training/questions/, N times")
-    p.add_argument("--written-files", default="*.jsonl", metavar="GLOB",
-                   help="which files of training/questions/ --written reads")
+    p.add_argument("--written-files", default="*.jsonl", metavar="GLOBS",
+                   help="which files of training/questions/ --written reads (comma-separated globs)")
     p.add_argument("--cross-lingual", type=int, default=0, metavar="K",
                    help="add K pairs per xquad-train question: its paragraph in another language")
     p.add_argument("--keep", action="store_true",

@@ -63,6 +63,12 @@ def _read(files):
         yield where, row, context, placed(context, row) if row.get("question") else "no question"
 
 
+def matching(globs: str) -> list[Path]:
+    """The question files matching any of the comma-separated `globs` ("round2-*.jsonl,gov-*.jsonl")."""
+    return sorted({path for pattern in globs.split(",") if pattern.strip()
+                   for path in QUESTIONS.glob(pattern.strip())})
+
+
 def examples(files=None) -> list[Example]:
     files = sorted(QUESTIONS.glob("*.jsonl")) if files is None else files
     return [Example(f"written/{where}", nfc(row["question"]).strip(), context, answers)
