@@ -6,9 +6,11 @@ once, then scores each policy from those readings (no re-asking):
 - span in the rules' sentence: the rules choose the sentence, the trained reader's span is taken
   when it lies in that sentence — for every question, for some question types, or only where the
   rules' own answer is most of the sentence (they could not narrow it);
-- the combined reader as it ships (`rag/reader/combined.py`): the trained reader reads the chunk
-  of the rules' sentence and marks its span there where the rules could not narrow it, and where
-  the rules are unsure, answers if its calibrated confidence reaches the threshold.
+- the combined reader (`rag/reader/combined.py`): the trained reader reads the chunk of the
+  rules' sentence and marks its span there where the rules could not narrow it, and where the
+  rules are unsure, answers if its calibrated confidence reaches the threshold — read without its
+  fallback, then with it at each threshold: where the combination refuses (not outright), the
+  trained reader's own reading if its confidence reaches that threshold.
 
     python eval/combined_choice.py [--out eval/combined_choice.json] [--from-readings]
 
@@ -26,6 +28,7 @@ from pathlib import Path
 from rag import RAG, store
 from rag.embedding import make_embedder
 from rag.evaluation import contains, f1, load_dataset, squad_rag
+from rag.reader.combined import FALLBACK_CONFIDENCE
 from rag.reader.questions import question_type
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,6 +38,7 @@ THRESHOLDS = [round(0.35 + 0.05 * i, 2) for i in range(13)] + [1.01]
 
 def readings(index, embedder, cases) -> list[dict]:
     rags = {name: RAG(index, embedder, reader=name) for name in ("rules", "neural", "combined")}
+    rags["combined"].reader.fallback_confidence = None  # the policies below add the fallback
     rows = []
     for case in cases:
         answers = {name: rag.ask(case.question) for name, rag in rags.items()}
@@ -106,6 +110,19 @@ def policies():
         yield {"policy": "span in the rules' sentence", "unnarrowed_share": share}, span_in_sentence((), share)
     yield {"policy": "the combined reader: the model reads the rules' sentence, and vouches where they are unsure"}, \
         lambda row: row["combined"]
+    for threshold in sorted({t for t in THRESHOLDS if t >= 0.4} | {FALLBACK_CONFIDENCE}):
+        yield {"policy": "the combined reader, and the model's own reading where it refuses", "threshold": threshold,
+               "shipped": threshold == FALLBACK_CONFIDENCE}, fallback(threshold)
+
+
+def fallback(threshold: float):
+    """The combined reading; where it refuses, and the rules did not refuse outright, the trained
+    reader's own reading if its confidence reaches `threshold`."""
+    def choose(row: dict) -> dict:
+        combined, neural = row["combined"], row["neural"]
+        refused = combined["abstained"] and row["rules"]["confidence"] > 0.0
+        return {**neural, "from_model": True} if refused and neural["confidence"] >= threshold else combined
+    return choose
 
 
 def read_both() -> dict:

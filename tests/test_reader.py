@@ -11,6 +11,7 @@ import torch
 from rag.encoder import E5Port
 from rag.evaluation import contains, f1
 from rag.reader import WEIGHTS
+from rag.reader.combined import FALLBACK_CONFIDENCE
 from rag.reader.neural import typed_span, whole_words
 from rag.reader.questions import asked_noun
 from rag.reader.spans import framed_by
@@ -199,19 +200,31 @@ def test_combined_reader_reads_a_which_question_whose_rules_answer_is_outside_it
         assert not kept.abstained and combined_rag.ask(framed).answer == kept.answer
 
 
-@pytest.fixture(scope="module")
-def amazon(tmp_path_factory, embedder):
-    """XQuAD-vi article 16 (the Amazon rainforest, a validation article), indexed alone."""
+def _one_article(tmp_path_factory, embedder, prefix: str):
+    """One XQuAD-vi validation article indexed alone: the rules and the combined reader over it,
+    and its questions."""
     from rag import RAG, store
     from rag.evaluation import load_squad
     from rag.ingest import index_documents
 
     dataset = load_squad(ROOT.parent / "shared/benchmarks/xquad-vi/xquad.vi.json", "val")
-    folder = tmp_path_factory.mktemp("amazon")
-    index_documents([d for d in dataset.documents if d.doc_id.startswith("16-")], folder, embedder, progress=False)
+    folder = tmp_path_factory.mktemp(prefix.strip("-"))
+    index_documents([d for d in dataset.documents if d.doc_id.startswith(prefix)], folder, embedder, progress=False)
     index = store.load(folder)
-    cases = {c.question: c for c in dataset.cases if c.doc_id and c.doc_id.startswith("16-")}
+    cases = {c.question: c for c in dataset.cases if c.doc_id and c.doc_id.startswith(prefix)}
     return RAG(index, embedder, reader="rules"), RAG(index, embedder, reader="combined"), cases
+
+
+@pytest.fixture(scope="module")
+def amazon(tmp_path_factory, embedder):
+    """XQuAD-vi article 16, the Amazon rainforest."""
+    return _one_article(tmp_path_factory, embedder, "16-")
+
+
+@pytest.fixture(scope="module")
+def ctenophora(tmp_path_factory, embedder):
+    """XQuAD-vi article 17, the comb jellies."""
+    return _one_article(tmp_path_factory, embedder, "17-")
 
 
 # The rescue fit of 2026-12-02 01:00 UTC (eval/calibrate.py --reader combined at that code), which
@@ -220,10 +233,11 @@ EARLIER_RESCUE = {"threshold": 0.5, "bias": -4.4373, "weights": {"span_margin": 
                   "span_margin_max": 12.117}
 
 
-def test_combined_reader_vouches_exactly_where_its_rescue_fit_says(amazon):
+def test_combined_reader_vouches_exactly_where_its_rescue_fit_says(amazon, monkeypatch):
     """Where the rules doubt their sentence, the combined reader answers with the model's span
     exactly when the rescue fit's confidence reaches its threshold, whatever the fit."""
     rules, combined, cases = amazon
+    monkeypatch.setattr(combined.reader, "fallback_confidence", None)  # the rescue alone
     reader, doubted = combined.reader, 0
     for question in cases:
         reading = reader.rules.run(question, combined.embedder.embed_queries([question])[0], combined.retrieve(question))
@@ -242,6 +256,7 @@ def test_combined_reader_answers_where_the_rules_are_unsure_and_the_model_vouche
     exact offsets, with words of the gold answer."""
     rules, combined, cases = amazon
     monkeypatch.setattr(combined.reader, "rescue", EARLIER_RESCUE)
+    monkeypatch.setattr(combined.reader, "fallback_confidence", None)  # the rescue alone
     rescued = []
     for question, case in cases.items():
         unsure = rules.ask(question)
@@ -270,6 +285,36 @@ def test_combined_reader_reads_no_span_where_no_margin_could_lift_the_rules(rag,
     assert combined_rag.ask(question).abstained and reads == []
     monkeypatch.setattr(reader, "rescue", EARLIER_RESCUE)
     assert reader._could_rescue(reader.calibration["threshold"] - 0.01)  # just under the rules' threshold: read
+
+
+@pytest.mark.parametrize("article", ["amazon", "ctenophora"])
+def test_where_the_combination_refuses_the_model_reads_for_itself(article, request, monkeypatch):
+    """A refusal of the combination (the rules unsure, the model not vouching for their sentence)
+    becomes the neural reader's own reading exactly where its confidence reaches the fallback's;
+    of the comb jellies' refusals, one is answered so ("Lông mao dùng để làm gì?")."""
+    rules, combined, cases = request.getfixturevalue(article)
+    reader = combined.reader
+    refusals = []
+    for question in cases:
+        monkeypatch.setattr(reader, "fallback_confidence", None)
+        refused = combined.ask(question)
+        if refused.abstained and refused.confidence > 0:
+            monkeypatch.setattr(reader, "fallback_confidence", FALLBACK_CONFIDENCE)
+            refusals.append((refused, combined.ask(question), reader.neural.run(
+                question, combined.embedder.embed_queries([question])[0], combined.retrieve(question))))
+    assert refusals
+    for refused, answer, own in refusals:
+        if own.confidence >= FALLBACK_CONFIDENCE:
+            assert not answer.abstained and answer.confidence == pytest.approx(own.confidence, abs=1e-4)
+            cited = next(c for c in answer.citations if c.answer_start is not None)
+            assert cited.text[cited.answer_start:cited.answer_end] == answer.answer
+        else:
+            assert answer.abstained and answer.confidence == refused.confidence
+    answered = [answer for _, answer, _ in refusals if not answer.abstained]
+    if article == "amazon":
+        assert len(answered) < len(refusals)  # the model is not sure enough of every one
+    else:
+        assert answered
 
 
 def test_combined_reader_keeps_the_rules_refusals(rag, combined_rag):

@@ -12,6 +12,9 @@ that sentence where the rules cannot narrow it, and vouches for it where the rul
   and the rules' confidence, fitted by `python eval/calibrate.py --reader combined` on XQuAD-vi
   articles 16–23 with held-out-paragraph negatives — reaches the threshold. A refusal of the
   rules' own (confidence 0: the asked type, year or article is not the one read) stays one.
+- Neither vouches for the rules' sentence: the model reads the best chunks itself, as the
+  `neural` reader does, and its answer — often in another sentence — is taken where its own
+  calibrated confidence reaches FALLBACK_CONFIDENCE; else the answer is "not found".
 
 Chosen by `python eval/combined_choice.py` on XQuAD-vi articles 16–23 and the facts set
 (docs/reader.md, "Both together").
@@ -32,13 +35,18 @@ from .spans import framed_by
 
 CALIBRATION = Path(__file__).with_name("combined-calibration.json")
 UNNARROWED_SHARE = 0.6  # the rules' answer covers at least this share of its sentence
+# The neural reader's confidence at which its own reading replaces a refusal: the lowest that
+# answers no unanswerable question of the facts set (`python eval/combined_choice.py`).
+FALLBACK_CONFIDENCE = 0.5
 
 
 class CombinedReader:
     """Same input and output as `ExtractiveReader.run`."""
 
-    def __init__(self, rules: ExtractiveReader, neural: NeuralReader, rescue: dict | None = None) -> None:
+    def __init__(self, rules: ExtractiveReader, neural: NeuralReader, rescue: dict | None = None,
+                 fallback_confidence: float | None = FALLBACK_CONFIDENCE) -> None:
         self.rules = rules
+        self.fallback_confidence = fallback_confidence  # None: a refusal stays one
         self.neural = neural
         self.index = rules.index
         self.calibration = rules.calibration
@@ -46,6 +54,14 @@ class CombinedReader:
         self.frequency = rules.frequency
 
     def run(self, question: str, query_vector: np.ndarray, hits: list[Hit]) -> Reading:
+        reading = self._in_rules_sentence(question, query_vector, hits)
+        refused = 0.0 < reading.confidence < self.calibration["threshold"]
+        if not refused or self.fallback_confidence is None:
+            return reading
+        own = self.neural.run(question, query_vector, hits)
+        return own if own.confidence >= self.fallback_confidence else reading
+
+    def _in_rules_sentence(self, question: str, query_vector: np.ndarray, hits: list[Hit]) -> Reading:
         reading = self.rules.run(question, query_vector, hits)
         if reading.sentence is None or reading.confidence == 0.0:
             return reading
