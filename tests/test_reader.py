@@ -317,6 +317,18 @@ def test_where_the_combination_refuses_the_model_reads_for_itself(article, reque
         assert answered
 
 
+def test_the_models_own_reading_takes_no_count_of_another_unit(combined_rag):
+    """The articles count the school's classes and học viên, never its giảng viên: typed without
+    accents, the model's own reading is a sure count of học viên, which answers nothing."""
+    question = "Truong Chinh tri tinh Lai Chau co bao nhieu giang vien?"
+    searched = combined_rag.with_accents(question)
+    own = combined_rag.reader.neural.run(searched, combined_rag.embedder.embed_queries([searched])[0],
+                                         combined_rag.retrieve(question))
+    counted = own.sentence.text[own.span[0] - own.sentence.start:own.span[1] - own.sentence.start]
+    assert own.confidence >= FALLBACK_CONFIDENCE and "giảng viên" not in counted
+    assert combined_rag.ask(question).abstained
+
+
 def test_combined_reader_keeps_the_rules_refusals(rag, combined_rag):
     question = "Đảng bộ tỉnh Quảng Trị có bao nhiêu đảng viên?"  # the article gives no such count
     refused = rag.ask(question)

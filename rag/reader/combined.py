@@ -14,7 +14,8 @@ that sentence where the rules cannot narrow it, and vouches for it where the rul
   rules' own (confidence 0: the asked type, year or article is not the one read) stays one.
 - Neither vouches for the rules' sentence: the model reads the best chunks itself, as the
   `neural` reader does, and its answer — often in another sentence — is taken where its own
-  calibrated confidence reaches FALLBACK_CONFIDENCE; else the answer is "not found".
+  calibrated confidence reaches FALLBACK_CONFIDENCE and a count names the asked unit; else the
+  answer is "not found".
 
 Chosen by `python eval/combined_choice.py` on XQuAD-vi articles 16–23 and the facts set
 (docs/reader.md, "Both together").
@@ -28,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from ..types import Hit
-from .neural import MarkedSpan, NeuralReader
+from .neural import MarkedSpan, NeuralReader, names_asked_unit
 from .questions import asked_noun, asks_for_several, question_type
 from .rules import ExtractiveReader, Reading
 from .spans import framed_by
@@ -59,7 +60,14 @@ class CombinedReader:
         if not refused or self.fallback_confidence is None:
             return reading
         own = self.neural.run(question, query_vector, hits)
-        return own if own.confidence >= self.fallback_confidence else reading
+        return own if self._answers(question, own) else reading
+
+    def _answers(self, question: str, own: Reading) -> bool:
+        """Is the model's own reading sure enough to replace a refusal, a count naming the asked unit?"""
+        if own.span is None or own.confidence < self.fallback_confidence:
+            return False
+        start, end = own.span[0] - own.sentence.start, own.span[1] - own.sentence.start
+        return names_asked_unit(question, own.sentence.text[start:end])
 
     def _in_rules_sentence(self, question: str, query_vector: np.ndarray, hits: list[Hit]) -> Reading:
         reading = self.rules.run(question, query_vector, hits)

@@ -91,14 +91,13 @@ class NeuralReader:
         unit where the question names one; None when no such span is proposed."""
         chunk = self.index.chunks[self.index.chunk_positions[sentence.chunk_id]]
         kind = question_type(question)
-        unit = asked_head(question) if kind == "number" else frozenset()
         for guess in read(self.model, question, [chunk.text], SPANS_PER_SENTENCE, WINDOW, STRIDE):
             at, end = chunk.start + guess.start, min(chunk.start + guess.end, sentence.end)
             if not sentence.start <= at < sentence.end:
                 continue
             span = whole_words(sentence.text, at - sentence.start, end - sentence.start)
             typed = span and typed_span(kind, question, sentence.text, span)
-            if typed and (not unit or names_unit(unit, sentence.text[typed[0]:typed[1]])):
+            if typed and names_asked_unit(question, sentence.text[typed[0]:typed[1]]):
                 return MarkedSpan((sentence.start + typed[0], sentence.start + typed[1]), guess.margin)
         return None
 
@@ -167,6 +166,13 @@ class NeuralReader:
         weights = self.calibration["weights"]
         z = self.calibration["bias"] + sum(weights[name] * features[name] for name in weights)
         return 1.0 / (1.0 + math.exp(-z))
+
+
+def names_asked_unit(question: str, answer: str) -> bool:
+    """A count answers "bao nhiêu giảng viên" only if it names giảng viên ("3.368" of "70 lớp/3.368
+    học viên" does not); other questions, and counts with no asked unit, pass."""
+    unit = asked_head(question) if question_type(question) == "number" else frozenset()
+    return not unit or names_unit(unit, answer)
 
 
 def whole_words(text: str, start: int, end: int) -> tuple[int, int] | None:
