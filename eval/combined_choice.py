@@ -29,6 +29,7 @@ from rag import RAG, store
 from rag.embedding import make_embedder
 from rag.evaluation import contains, f1, load_dataset, squad_rag
 from rag.reader.combined import FALLBACK_CONFIDENCE
+from rag.reader.neural import names_asked_unit
 from rag.reader.questions import question_type
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,7 +43,8 @@ def readings(index, embedder, cases) -> list[dict]:
     rows = []
     for case in cases:
         answers = {name: rag.ask(case.question) for name, rag in rags.items()}
-        row = {"answerable": case.answerable, "golds": case.answers, "type": question_type(answers["rules"].question)}
+        row = {"question": answers["rules"].question, "answerable": case.answerable, "golds": case.answers,
+               "type": question_type(answers["rules"].question)}
         rows.append(row | {name: _reading(answer) for name, answer in answers.items()})
         if answers["combined"].answer != answers["rules"].answer:
             rows[-1]["combined"]["from_model"] = True  # the model's span, or its vouching for the sentence
@@ -117,11 +119,12 @@ def policies():
 
 def fallback(threshold: float):
     """The combined reading; where it refuses, and the rules did not refuse outright, the trained
-    reader's own reading if its confidence reaches `threshold`."""
+    reader's own reading if its confidence reaches `threshold` and a count names the asked unit."""
     def choose(row: dict) -> dict:
         combined, neural = row["combined"], row["neural"]
         refused = combined["abstained"] and row["rules"]["confidence"] > 0.0
-        return {**neural, "from_model": True} if refused and neural["confidence"] >= threshold else combined
+        taken = refused and neural["confidence"] >= threshold and names_asked_unit(row["question"], neural["answer"])
+        return {**neural, "from_model": True} if taken else combined
     return choose
 
 
